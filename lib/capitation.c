@@ -83,17 +83,18 @@ struct ncm_budget {
     size_t n;
     ncm_money gross, distributed, paid_total;
     ncm_money *amount;
-    double *weight;  /* as used */
-    double *months;
-    ncm_money *paid; /* NULL unless has_trueup */
+    const double *weight;  /* as given (own copy or borrowed); NULL = all 1 */
+    const double *months;  /* NULL = all 12 */
+    double wfactor;        /* normalisation factor */
+    ncm_money *paid;       /* NULL unless has_trueup */
     int has_trueup;
     int year_of_care;
     size_t nlevels;
     char *level_name[NCM_CAPITATION_MAX_LEVELS];
-    uint32_t *level_ids[NCM_CAPITATION_MAX_LEVELS];
+    const uint32_t *level_ids[NCM_CAPITATION_MAX_LEVELS];
     name_pool units[NCM_CAPITATION_MAX_LEVELS];
     rollup lv[NCM_CAPITATION_MAX_LEVELS];
-    uint32_t *segment;
+    const uint32_t *segment;
     name_pool segnames;
     rollup seg;
     name_pool persons; /* n == 0 when absent */
@@ -104,6 +105,13 @@ struct ncm_budget {
     ncm_money *line_fixed;
     unsigned flags;
     ncm_money base_rate, envelope;
+    /* owned copies (NULL when borrowed or absent) */
+    double *own_weight, *own_months;
+    uint32_t *own_ids[NCM_CAPITATION_MAX_LEVELS];
+    uint32_t *own_segment;
+    /* parent[k][u0]: the unit at level k of practice-level (level 0) unit u0, when level k nests in
+     * level 0 (then level k is rolled up from level 0 instead of person by person); else NULL */
+    uint32_t *parent[NCM_CAPITATION_MAX_LEVELS];
 };
 
 static void rollup_free(rollup *r)
@@ -136,16 +144,17 @@ void ncm_budget_free(ncm_budget *b)
 {
     if (!b) return;
     ncmi_free(b->amount);
-    ncmi_free(b->weight);
-    ncmi_free(b->months);
+    ncmi_free(b->own_weight);
+    ncmi_free(b->own_months);
     ncmi_free(b->paid);
     for (size_t k = 0; k < NCM_CAPITATION_MAX_LEVELS; k++) {
         ncmi_free(b->level_name[k]);
-        ncmi_free(b->level_ids[k]);
+        ncmi_free(b->own_ids[k]);
+        ncmi_free(b->parent[k]);
         pool_free(&b->units[k]);
         rollup_free(&b->lv[k]);
     }
-    ncmi_free(b->segment);
+    ncmi_free(b->own_segment);
     pool_free(&b->segnames);
     rollup_free(&b->seg);
     pool_free(&b->persons);
@@ -170,7 +179,7 @@ void ncm_capitation_options_init(ncm_capitation_options *opts)
     opts->version = NCM_CAPITATION_OPTIONS_VERSION;
 }
 
-/* Validate the people struct (everything except weights, which the caller may ignore). */
+/* Structural checks of the people struct; per-person values are checked by budget_fill(). */
 static ncm_status check_people(const ncm_capitation_people *p, int need_segment)
 {
     if (!p) return ncmi_error(NCM_ERR_INVALID, "capitation: NULL people");
@@ -180,25 +189,9 @@ static ncm_status check_people(const ncm_capitation_people *p, int need_segment)
     if (p->nlevels > NCM_CAPITATION_MAX_LEVELS)
         return ncmi_error(NCM_ERR_INVALID, "nlevels: %zu is more than %d levels", p->nlevels, NCM_CAPITATION_MAX_LEVELS);
     if (need_segment && !p->segment) return ncmi_error(NCM_ERR_INVALID, "segment: a segment id per person is required");
-    if (p->n == 0) return NCM_OK;
-    for (size_t k = 0; k < p->nlevels; k++) {
-        const uint32_t *ids = p->level_ids[k];
-        if (!ids) return ncmi_error(NCM_ERR_INVALID, "level_ids[%zu]: NULL", k);
-        size_t cnt = p->level_count[k];
-        for (size_t i = 0; i < p->n; i++)
-            if (ids[i] >= cnt)
-                return ncmi_error(NCM_ERR_RANGE, "level_ids[%zu] (%s)[%zu]: unit %u is not below the unit count %zu", k,
-                                  p->level_name[k] ? p->level_name[k] : "level", i, ids[i], cnt);
-    }
-    if (p->segment)
-        for (size_t i = 0; i < p->n; i++)
-            if (p->segment[i] >= p->nsegments)
-                return ncmi_error(NCM_ERR_RANGE, "segment[%zu]: segment %u is not below nsegments %zu", i, p->segment[i],
-                                  p->nsegments);
-    if (p->months)
-        for (size_t i = 0; i < p->n; i++)
-            if (!(p->months[i] >= 0.0 && p->months[i] <= 12.0))
-                return ncmi_error(NCM_ERR_RANGE, "months[%zu]: %g is outside 0-12", i, p->months[i]);
+    if (p->n)
+        for (size_t k = 0; k < p->nlevels; k++)
+            if (!p->level_ids[k]) return ncmi_error(NCM_ERR_INVALID, "level_ids[%zu]: NULL", k);
     return NCM_OK;
 }
 
@@ -207,7 +200,8 @@ static ncm_status check_options(const ncm_capitation_options *o)
     if (o->version == 0 || o->version > NCM_CAPITATION_OPTIONS_VERSION)
         return ncmi_error(NCM_ERR_VERSION, "ncm_capitation_options: version %u is not supported (1 to %u)", o->version,
                           NCM_CAPITATION_OPTIONS_VERSION);
-    if (o->flags & ~(unsigned)(NCM_CAPITATION_PMPM | NCM_CAPITATION_NORMALIZE | NCM_CAPITATION_ENVELOPE))
+    if (o->flags & ~(unsigned)(NCM_CAPITATION_PMPM | NCM_CAPITATION_NORMALIZE | NCM_CAPITATION_ENVELOPE |
+                               NCM_CAPITATION_BORROW))
         return ncmi_error(NCM_ERR_INVALID, "ncm_capitation_options: unknown flags 0x%x", o->flags);
     if (o->base_rate < 0) return ncmi_error(NCM_ERR_RANGE, "base_rate: %lld is negative", (long long)o->base_rate);
     if (o->envelope < 0) return ncmi_error(NCM_ERR_RANGE, "envelope: %lld is negative", (long long)o->envelope);
@@ -215,19 +209,27 @@ static ncm_status check_options(const ncm_capitation_options *o)
     return NCM_OK;
 }
 
-/* Allocate a budget shell holding copies of the structure of people (levels, names, ids). */
-static ncm_status budget_shell(const ncm_capitation_people *p, int paid, ncm_budget **out)
+/* Allocate a budget with its names and roll-ups; per-person arrays are borrowed or allocated (and
+ * filled by budget_fill()). */
+static ncm_status budget_shell(const ncm_capitation_people *p, int paid, int borrow, int use_weight, ncm_budget **out)
 {
     ncm_budget *b = ncmi_calloc(1, sizeof *b);
     if (!b) return ncmi_nomem("budget");
     size_t n = p->n, c = n ? n : 1;
     ncm_status st = NCM_OK;
     b->n = n;
+    b->wfactor = 1.0;
     b->amount = ncmi_malloc_array(c, sizeof *b->amount);
-    b->weight = ncmi_malloc_array(c, sizeof *b->weight);
-    b->months = ncmi_malloc_array(c, sizeof *b->months);
     if (paid) b->paid = ncmi_calloc(c, sizeof *b->paid);
-    if (!b->amount || !b->weight || !b->months || (paid && !b->paid)) goto nomem;
+    if (!b->amount || (paid && !b->paid)) goto nomem;
+    if (use_weight && p->weight) {
+        if (borrow) b->weight = p->weight;
+        else if (!(b->weight = b->own_weight = ncmi_malloc_array(c, sizeof(double)))) goto nomem;
+    }
+    if (p->months) {
+        if (borrow) b->months = p->months;
+        else if (!(b->months = b->own_months = ncmi_malloc_array(c, sizeof(double)))) goto nomem;
+    }
     b->nlevels = p->nlevels;
     for (size_t k = 0; k < p->nlevels; k++) {
         char tmp[32];
@@ -236,17 +238,15 @@ static ncm_status budget_shell(const ncm_capitation_people *p, int paid, ncm_bud
             snprintf(tmp, sizeof tmp, "level%zu", k);
             nm = tmp;
         }
-        b->level_name[k] = ncmi_strdup(nm);
-        b->level_ids[k] = ncmi_malloc_array(c, sizeof(uint32_t));
-        if (!b->level_name[k] || !b->level_ids[k]) goto nomem;
-        if (n) memcpy(b->level_ids[k], p->level_ids[k], n * sizeof(uint32_t));
+        if (!(b->level_name[k] = ncmi_strdup(nm))) goto nomem;
+        if (borrow) b->level_ids[k] = p->level_ids[k];
+        else if (!(b->level_ids[k] = b->own_ids[k] = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
         if ((st = pool_make(&b->units[k], p->unit_names[k], p->level_count[k], "unit names"))) goto fail;
         if ((st = rollup_alloc(&b->lv[k], p->level_count[k], paid))) goto fail;
     }
     if (p->segment) {
-        b->segment = ncmi_malloc_array(c, sizeof(uint32_t));
-        if (!b->segment) goto nomem;
-        if (n) memcpy(b->segment, p->segment, n * sizeof(uint32_t));
+        if (borrow) b->segment = p->segment;
+        else if (!(b->segment = b->own_segment = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
         if ((st = pool_make(&b->segnames, p->segment_names, p->nsegments, "segment names"))) goto fail;
         if ((st = rollup_alloc(&b->seg, p->nsegments, paid))) goto fail;
     }
@@ -260,10 +260,138 @@ fail:
     return st;
 }
 
+static ncm_status range_error(const ncm_capitation_people *p, size_t k, size_t i, uint32_t id)
+{
+    return ncmi_error(NCM_ERR_RANGE, "level_ids[%zu] (%s)[%zu]: unit %u is not below the unit count %zu", k,
+                      p->level_name[k] ? p->level_name[k] : "level", i, id, p->level_count[k]);
+}
+
+/* One pass over the people: check every value, copy what is owned, count people and exposure per unit
+ * and segment, and sum weight x months (Swm), months (Sm) and the split weights w x (m or 1) (Slr). */
+static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int use_weight, long double *Swm_out,
+                              long double *Sm_out, long double *Slr_out)
+{
+    const size_t n = p->n, L = p->nlevels;
+    const double *w = use_weight ? p->weight : NULL, *m = p->months;
+    long double Swm = 0, Sm = 0, Slr = 0;
+    const uint32_t *ids[NCM_CAPITATION_MAX_LEVELS] = {0};
+    uint64_t *pe[NCM_CAPITATION_MAX_LEVELS] = {0};
+    double *ex[NCM_CAPITATION_MAX_LEVELS] = {0}, *wt[NCM_CAPITATION_MAX_LEVELS] = {0};
+    uint32_t cnt[NCM_CAPITATION_MAX_LEVELS] = {0};
+    for (size_t k = 0; k < L; k++) {
+        if (p->level_count[k] > UINT32_MAX) return ncmi_error(NCM_ERR_RANGE, "level_count[%zu]: too many units", k);
+        ids[k] = p->level_ids[k];
+        pe[k] = b->lv[k].people;
+        ex[k] = b->lv[k].exposure;
+        wt[k] = b->lv[k].weighted;
+        cnt[k] = (uint32_t)p->level_count[k];
+    }
+    const uint32_t *sg = p->segment;
+    const size_t nseg = p->nsegments;
+    uint64_t *spe = b->seg.people;
+    double *sex = b->seg.exposure, *swt = b->seg.weighted;
+    /* levels above level 0 that nest in it are rolled up through a parent map */
+    uint32_t *par[NCM_CAPITATION_MAX_LEVELS] = {0};
+    int nested[NCM_CAPITATION_MAX_LEVELS] = {0};
+    for (size_t k = 1; k < L; k++) {
+        size_t c0 = p->level_count[0] ? p->level_count[0] : 1;
+        if (!(par[k] = ncmi_malloc_array(c0, sizeof(uint32_t)))) {
+            for (size_t j = 1; j < k; j++) ncmi_free(par[j]);
+            return ncmi_nomem("budget parents");
+        }
+        memset(par[k], 0xFF, c0 * sizeof(uint32_t));
+        nested[k] = 1;
+    }
+    ncm_status st = NCM_OK;
+    for (size_t i = 0; i < n; i++) {
+        double wi = w ? w[i] : 1.0, mi = m ? m[i] : 12.0;
+        if (!(wi >= 0.0 && wi <= DBL_MAX)) {
+            st = ncmi_error(NCM_ERR_RANGE, "weight[%zu]: %g is not a finite number >= 0", i, wi);
+            goto fail;
+        }
+        if (!(mi >= 0.0 && mi <= 12.0)) {
+            st = ncmi_error(NCM_ERR_RANGE, "months[%zu]: %g is outside 0-12", i, mi);
+            goto fail;
+        }
+        double e = mi * (1.0 / 12.0), we = wi * e;
+        Slr += m ? wi * mi : wi;
+        Swm += (long double)wi * mi;
+        Sm += mi;
+        if (L) {
+            uint32_t id0 = ids[0][i];
+            if (id0 >= cnt[0]) {
+                st = range_error(p, 0, i, id0);
+                goto fail;
+            }
+            pe[0][id0]++;
+            ex[0][id0] += e;
+            wt[0][id0] += we;
+            for (size_t k = 1; k < L; k++) {
+                uint32_t id = ids[k][i];
+                if (id >= cnt[k]) {
+                    st = range_error(p, k, i, id);
+                    goto fail;
+                }
+                uint32_t cur = par[k][id0];
+                if (cur != id) {
+                    if (cur == UINT32_MAX) par[k][id0] = id;
+                    else nested[k] = 0;
+                }
+            }
+        }
+        if (sg) {
+            uint32_t s = sg[i];
+            if (s >= nseg) {
+                st = ncmi_error(NCM_ERR_RANGE, "segment[%zu]: segment %u is not below nsegments %zu", i, s, nseg);
+                goto fail;
+            }
+            spe[s]++;
+            sex[s] += e;
+            swt[s] += we;
+        }
+    }
+    for (size_t k = 1; k < L; k++) {
+        if (nested[k]) {
+            for (size_t u = 0; u < cnt[0]; u++) {
+                uint32_t q = par[k][u];
+                if (q == UINT32_MAX) continue;
+                pe[k][q] += pe[0][u];
+                ex[k][q] += ex[0][u];
+                wt[k][q] += wt[0][u];
+            }
+            b->parent[k] = par[k];
+        } else {
+            ncmi_free(par[k]);
+            for (size_t i = 0; i < n; i++) {
+                double wi = w ? w[i] : 1.0, e = (m ? m[i] : 12.0) * (1.0 / 12.0);
+                uint32_t id = ids[k][i];
+                pe[k][id]++;
+                ex[k][id] += e;
+                wt[k][id] += wi * e;
+            }
+        }
+        par[k] = NULL;
+    }
+    if (n) {
+        if (b->own_weight) memcpy(b->own_weight, w, n * sizeof *w);
+        if (b->own_months) memcpy(b->own_months, m, n * sizeof *m);
+        for (size_t k = 0; k < L; k++)
+            if (b->own_ids[k]) memcpy(b->own_ids[k], p->level_ids[k], n * sizeof(uint32_t));
+        if (b->own_segment) memcpy(b->own_segment, p->segment, n * sizeof(uint32_t));
+    }
+    *Swm_out = Swm;
+    *Sm_out = Sm;
+    *Slr_out = Slr;
+    return NCM_OK;
+fail:
+    for (size_t k = 1; k < L; k++) ncmi_free(par[k]);
+    return st;
+}
+
 static ncm_status budget_lines(ncm_budget *b, const ncm_capitation_options *o, const ncm_money *amounts)
 {
     b->nlines = o->nslices;
-    b->flags = o->flags;
+    b->flags = o->flags & ~(unsigned)NCM_CAPITATION_BORROW;
     b->base_rate = o->base_rate;
     b->envelope = o->envelope;
     if (!o->nslices) return NCM_OK;
@@ -279,45 +407,49 @@ static ncm_status budget_lines(ncm_budget *b, const ncm_capitation_options *o, c
     return NCM_OK;
 }
 
-/* Roll person amounts (and paid, weights, months) up to every level and segment. */
-static void budget_rollup(ncm_budget *b)
+/* Roll the person amounts (or the paid amounts) up to every level and segment, from zero. */
+static void rollup_money(ncm_budget *b, int paid)
 {
-    const size_t n = b->n;
+    const ncm_money *src = paid ? b->paid : b->amount;
     for (size_t k = 0; k < b->nlevels; k++) {
-        rollup *r = &b->lv[k];
+        ncm_money *dst = paid ? b->lv[k].paid : b->lv[k].amount;
+        memset(dst, 0, b->lv[k].count * sizeof *dst);
         const uint32_t *ids = b->level_ids[k];
-        for (size_t i = 0; i < n; i++) {
-            uint32_t u = ids[i];
-            double e = b->months[i] / 12.0;
-            r->amount[u] += b->amount[i];
-            r->people[u] += 1;
-            r->exposure[u] += e;
-            r->weighted[u] += b->weight[i] * e;
-        }
-        if (b->paid)
-            for (size_t i = 0; i < n; i++) r->paid[ids[i]] += b->paid[i];
+        for (size_t i = 0; i < b->n; i++) dst[ids[i]] += src[i];
     }
     if (b->segment) {
-        rollup *r = &b->seg;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t u = b->segment[i];
-            double e = b->months[i] / 12.0;
-            r->amount[u] += b->amount[i];
-            r->people[u] += 1;
-            r->exposure[u] += e;
-            r->weighted[u] += b->weight[i] * e;
-        }
-        if (b->paid)
-            for (size_t i = 0; i < n; i++) r->paid[b->segment[i]] += b->paid[i];
+        ncm_money *dst = paid ? b->seg.paid : b->seg.amount;
+        memset(dst, 0, b->seg.count * sizeof *dst);
+        for (size_t i = 0; i < b->n; i++) dst[b->segment[i]] += src[i];
     }
 }
 
+/* Add a to person i's units at the levels rolled up person by person (not the nested ones). */
+static void rollup_add(ncm_budget *b, size_t i, ncm_money a)
+{
+    for (size_t k = 0; k < b->nlevels; k++)
+        if (!b->parent[k]) b->lv[k].amount[b->level_ids[k][i]] += a;
+    if (b->segment) b->seg.amount[b->segment[i]] += a;
+}
+
+/* Amounts of the nested levels from level 0. */
+static void rollup_nested(ncm_budget *b)
+{
+    for (size_t k = 1; k < b->nlevels; k++) {
+        if (!b->parent[k]) continue;
+        ncm_money *dst = b->lv[k].amount;
+        memset(dst, 0, b->lv[k].count * sizeof *dst);
+        for (size_t u = 0; u < b->lv[0].count; u++)
+            if (b->parent[k][u] != UINT32_MAX) dst[b->parent[k][u]] += b->lv[0].amount[u];
+    }
+}
 /* ------------------------------------------------------------------ fast largest remainder */
 
 /* Split total (>= 0) over n parts in proportion to v (finite, >= 0, positive sum V), writing out.
  * Same rule as ncm_money_split (floor, then one unit each to the largest remainders, ties to the
  * lower index), but in O(n): remainders are bucketed into 65536 bins and only the boundary bin is
- * sorted. If vmul is not NULL the weight of part i is v[i] * vmul[i]. */
+ * sorted. v NULL means weights of 1; if vmul is not NULL the weight of part i is v[i] * vmul[i]. When rb is
+ * not NULL the parts are also added to its roll-ups (levels and segments). */
 typedef struct {
     double r;
     size_t i;
@@ -340,79 +472,109 @@ static inline double lr_w(const double *v, const double *vmul, size_t i)
     return w;
 }
 
-static ncm_status lr_split(ncm_money total, const double *v, const double *vmul, size_t n, long double V, ncm_money *out)
+static ncm_status lr_split(ncm_money total, const double *v, const double *vmul, size_t n, long double V, ncm_money *out,
+                           ncm_budget *rb)
 {
     uint32_t *hist = ncmi_calloc(LR_BINS, sizeof *hist);
-    uint16_t *bin = ncmi_malloc_array(n ? n : 1, sizeof *bin);
-    if (!hist || !bin) {
-        ncmi_free(hist);
-        ncmi_free(bin);
-        return ncmi_nomem("largest-remainder split");
-    }
+    if (!hist) return ncmi_nomem("largest-remainder split");
     const double scale = (double)((long double)total / V);
+    /* pass 1: sum of the floors and a histogram of the remainders (nothing stored per part) */
     int64_t sum = 0;
     size_t npos = 0;
     for (size_t i = 0; i < n; i++) {
         double w = lr_w(v, vmul, i);
-        double q = w * scale;
-        double f = floor(q);
-        double r = q - f;
-        uint32_t bb = (uint32_t)(r * (double)LR_BINS);
-        if (bb >= LR_BINS) bb = LR_BINS - 1;
-        out[i] = (ncm_money)f;
-        sum += (ncm_money)f;
-        bin[i] = (uint16_t)bb;
-        if (w > 0) {
-            hist[bb]++;
-            npos++;
-        }
+        double q = w * scale, f = floor(q);
+        uint32_t bb = (uint32_t)((q - f) * (double)LR_BINS);
+        bb = bb < LR_BINS ? bb : LR_BINS - 1;
+        sum += (int64_t)f;
+        hist[bb] += w > 0;
+        npos += w > 0;
     }
-    int64_t d = total - sum;
-    ncm_status st = NCM_OK;
-    if (npos && d >= (int64_t)npos) { /* only possible through rounding of the scale; keep exact */
-        int64_t each = d / (int64_t)npos;
-        for (size_t i = 0; i < n; i++)
-            if (lr_w(v, vmul, i) > 0) out[i] += each;
+    int64_t d = total - sum, each = 0;
+    if (npos && d >= (int64_t)npos) { /* only possible through rounding of the scale; stays exact */
+        each = d / (int64_t)npos;
         d -= each * (int64_t)npos;
     }
+    /* the threshold bin: parts above it get one more unit; the bin itself is sorted */
+    size_t above = 0, tb = LR_BINS, need = 0;
     if (d > 0) {
-        size_t above = 0, tb = LR_BINS;
         while (tb > 0) {
             tb--;
             if (above + hist[tb] >= (size_t)d) break;
             above += hist[tb];
         }
-        size_t need = (size_t)d - above, nb = hist[tb], k = 0;
-        lr_item *items = ncmi_malloc_array(nb ? nb : 1, sizeof *items);
-        if (!items) {
-            st = ncmi_nomem("largest-remainder split");
-        } else {
-            for (size_t i = 0; i < n; i++) {
-                double w = lr_w(v, vmul, i);
-                if (!(w > 0)) continue;
-                if (bin[i] > tb) {
-                    out[i] += 1;
-                } else if (bin[i] == tb) {
-                    double q = w * scale;
-                    items[k].r = q - floor(q);
-                    items[k].i = i;
-                    k++;
-                }
-            }
-            qsort(items, k, sizeof *items, lr_cmp);
-            for (size_t j = 0; j < need && j < k; j++) out[items[j].i] += 1;
-            ncmi_free(items);
+        need = (size_t)d - above;
+    }
+    size_t nb = d > 0 ? hist[tb] : 0, k = 0;
+    lr_item *items = ncmi_malloc_array(nb ? nb : 1, sizeof *items);
+    if (!items) {
+        ncmi_free(hist);
+        return ncmi_nomem("largest-remainder split");
+    }
+    /* pass 2: final parts (floor, +1 above the threshold bin), rolled up as they are written */
+    const size_t L = rb ? rb->nlevels : 0;
+    const uint32_t *ids[NCM_CAPITATION_MAX_LEVELS] = {0};
+    ncm_money *acc[NCM_CAPITATION_MAX_LEVELS] = {0};
+    size_t nl = 0;
+    for (size_t l = 0; l < L; l++)
+        if (!rb->parent[l]) {
+            ids[nl] = rb->level_ids[l];
+            acc[nl] = rb->lv[l].amount;
+            nl++;
         }
-    } else if (d < 0) { /* rounding of the scale overshot (not seen in practice): take units back from the last parts */
+    const uint32_t *seg = rb ? rb->segment : NULL;
+    ncm_money *segacc = rb ? rb->seg.amount : NULL;
+    const uint32_t tbin = d > 0 ? (uint32_t)tb : LR_BINS;
+    for (size_t i = 0; i < n; i++) {
+        double w = lr_w(v, vmul, i);
+        double q = w * scale, f = floor(q);
+        uint32_t bb = (uint32_t)((q - f) * (double)LR_BINS);
+        bb = bb < LR_BINS ? bb : LR_BINS - 1;
+        ncm_money a = (ncm_money)f;
+        if (w > 0) {
+            a += each + (bb > tbin);
+            if (bb == tbin) {
+                items[k].r = q - f;
+                items[k].i = i;
+                k++;
+            }
+        }
+        out[i] = a;
+        for (size_t l = 0; l < nl; l++) acc[l][ids[l][i]] += a;
+        if (seg) segacc[seg[i]] += a;
+    }
+    if (k) {
+        qsort(items, k, sizeof *items, lr_cmp);
+        for (size_t j = 0; j < need && j < k; j++) {
+            out[items[j].i] += 1;
+            if (rb) rollup_add(rb, items[j].i, 1);
+        }
+    }
+    if (d < 0) { /* rounding of the scale overshot (not seen in practice): take units back from the last parts */
         for (size_t i = n; d < 0 && i > 0; i--)
             if (out[i - 1] > 0) {
                 out[i - 1] -= 1;
+                if (rb) rollup_add(rb, i - 1, -1);
                 d++;
             }
     }
+    if (rb) rollup_nested(rb);
+    ncmi_free(items);
     ncmi_free(hist);
-    ncmi_free(bin);
-    return st;
+    return NCM_OK;
+}
+
+/* Largest-remainder split of total >= 0 by validated weights (finite, >= 0, positive sum): the rule of
+ * ncm_money_split() in O(n). */
+static ncm_status split_exact(ncm_money total, const double *w, size_t n, ncm_money *out)
+{
+    long double V = 0;
+    for (size_t i = 0; i < n; i++) V += w[i];
+    if (total == 0 || !(V > 0)) {
+        memset(out, 0, n * sizeof *out);
+        return NCM_OK;
+    }
+    return lr_split(total, w, NULL, n, V, out, NULL);
 }
 
 /* ------------------------------------------------------------------ top slice */
@@ -457,17 +619,11 @@ static ncm_status capitation_core(const ncm_capitation_people *p, const ncm_capi
     if (st) return st;
     if ((st = check_people(p, 0))) return st;
     const size_t n = p->n;
-    const double *w = p->weight, *m = p->months;
-    long double Swm = 0, Sm = 0, Slr = 0; /* Slr: sum of the split weights w x (m or 1) */
-    for (size_t i = 0; i < n; i++) {
-        double wi = w ? w[i] : 1.0, mi = m ? m[i] : 12.0;
-        if (!(wi >= 0.0) || !isfinite(wi))
-            return ncmi_error(NCM_ERR_RANGE, "weight[%zu]: %g is not a finite number >= 0", i, wi);
-        double v = m ? wi * mi : wi;
-        Slr += v;
-        Swm += (long double)wi * mi;
-        Sm += mi;
-    }
+    ncm_budget *b = NULL;
+    ncm_money *lines = NULL;
+    if ((st = budget_shell(p, paid, (o->flags & NCM_CAPITATION_BORROW) != 0, 1, &b))) return st;
+    long double Swm = 0, Sm = 0, Slr = 0;
+    if ((st = budget_fill(b, p, 1, &Swm, &Sm, &Slr))) goto fail;
     /* gross */
     ncm_money gross;
     if (o->flags & NCM_CAPITATION_ENVELOPE) {
@@ -476,47 +632,42 @@ static ncm_status capitation_core(const ncm_capitation_people *p, const ncm_capi
         long double rate = (long double)o->base_rate;
         if (o->flags & NCM_CAPITATION_PMPM) rate *= 12;
         long double g = rate * ((o->flags & NCM_CAPITATION_NORMALIZE) ? Sm : Swm) / 12.0L;
-        if (!(g < 9.2e18L))
-            return ncmi_error(NCM_ERR_OVERFLOW, "capitation: base rate x weighted exposure (%Lg minor units) does not fit", g);
+        if (!(g < 9.2e18L)) {
+            st = ncmi_error(NCM_ERR_OVERFLOW, "capitation: base rate x weighted exposure (%Lg minor units) does not fit", g);
+            goto fail;
+        }
         gross = (ncm_money)llrintl(g); /* default rounding mode: to nearest, ties to even */
     }
-    if ((o->flags & NCM_CAPITATION_NORMALIZE) && Sm > 0 && !(Swm > 0))
-        return ncmi_error(NCM_ERR_RANGE, "weight: weights sum to zero over %zu people, cannot normalise", n);
+    if ((o->flags & NCM_CAPITATION_NORMALIZE) && Sm > 0 && !(Swm > 0)) {
+        st = ncmi_error(NCM_ERR_RANGE, "weight: weights sum to zero over %zu people, cannot normalise", n);
+        goto fail;
+    }
     /* lines */
     ncm_money dist = 0;
-    ncm_money *lines = NULL;
-    if (o->nslices) {
-        lines = ncmi_malloc_array(o->nslices, sizeof *lines);
-        if (!lines) return ncmi_nomem("budget lines");
+    if (o->nslices && !(lines = ncmi_malloc_array(o->nslices, sizeof *lines))) {
+        st = ncmi_nomem("budget lines");
+        goto fail;
     }
-    if ((st = ncm_top_slice(gross, o->nslices, o->slice_amounts, o->slice_rates, lines, &dist))) {
-        ncmi_free(lines);
-        return st;
-    }
-    if (dist > 0 && !(Swm > 0)) {
-        ncmi_free(lines);
-        return ncmi_error(NCM_ERR_RANGE, "weight x months: sums to zero over %zu people; nothing to split %lld by", n,
-                          (long long)dist);
-    }
-    ncm_budget *b = NULL;
-    if ((st = budget_shell(p, paid, &b))) {
-        ncmi_free(lines);
-        return st;
+    if ((st = ncm_top_slice(gross, o->nslices, o->slice_amounts, o->slice_rates, lines, &dist))) goto fail;
+    if (dist > 0 && !(Slr > 0)) {
+        st = ncmi_error(NCM_ERR_RANGE, "weight x months: sums to zero over %zu people; nothing to split %lld by", n,
+                        (long long)dist);
+        goto fail;
     }
     if ((st = budget_lines(b, o, lines))) goto fail;
     b->gross = gross;
     b->distributed = dist;
-    double f = ((o->flags & NCM_CAPITATION_NORMALIZE) && Swm > 0) ? (double)(Sm / Swm) : 1.0;
-    for (size_t i = 0; i < n; i++) {
-        b->weight[i] = (w ? w[i] : 1.0) * f;
-        b->months[i] = m ? m[i] : 12.0;
+    b->wfactor = ((o->flags & NCM_CAPITATION_NORMALIZE) && Swm > 0) ? (double)(Sm / Swm) : 1.0;
+    if (b->wfactor != 1.0) {
+        for (size_t k = 0; k < b->nlevels; k++)
+            for (size_t u = 0; u < b->lv[k].count; u++) b->lv[k].weighted[u] *= b->wfactor;
+        for (size_t u = 0; u < b->seg.count; u++) b->seg.weighted[u] *= b->wfactor;
     }
     if (dist > 0) {
-        if ((st = lr_split(dist, w, m, n, Slr, b->amount))) goto fail;
+        if ((st = lr_split(dist, p->weight, p->months, n, Slr, b->amount, b))) goto fail;
     } else if (n) {
         memset(b->amount, 0, n * sizeof *b->amount);
     }
-    if (!paid) budget_rollup(b);
     ncmi_free(lines);
     *out = b;
     return NCM_OK;
@@ -585,6 +736,7 @@ done:
     return st;
 }
 
+
 ncm_status ncm_year_of_care(const ncm_capitation_people *people, const ncm_money *prices, const uint32_t *band,
                             size_t nbands, ncm_budget **out)
 {
@@ -601,15 +753,15 @@ ncm_status ncm_year_of_care(const ncm_capitation_people *people, const ncm_money
         for (size_t i = 0; i < people->n; i++)
             if (band[i] >= nbands) return ncmi_error(NCM_ERR_RANGE, "band[%zu]: band %u is not below nbands %zu", i, band[i], nbands);
     ncm_budget *b = NULL;
-    if ((st = budget_shell(people, 0, &b))) return st;
+    if ((st = budget_shell(people, 0, 0, 0, &b))) return st;
+    long double Swm, Sm, Slr;
+    if ((st = budget_fill(b, people, 0, &Swm, &Sm, &Slr))) goto fail;
     ncmi_i128 total = 0;
     for (size_t i = 0; i < people->n; i++) {
         double mi = people->months ? people->months[i] : 12.0;
         ncm_money price = prices[(size_t)people->segment[i] * nbands + (band ? band[i] : 0)], a = 0;
         if ((st = ncm_money_prorate(price, mi, NCM_ROUND_HALF_EVEN, &a))) goto fail;
         b->amount[i] = a;
-        b->weight[i] = 1.0;
-        b->months[i] = mi;
         total += a;
         if (total > NCM_MONEY_MAX) {
             st = ncmi_error(NCM_ERR_OVERFLOW, "year of care: total beyond %lld minor units at person %zu",
@@ -619,14 +771,13 @@ ncm_status ncm_year_of_care(const ncm_capitation_people *people, const ncm_money
     }
     b->gross = b->distributed = (ncm_money)total;
     b->year_of_care = 1;
-    budget_rollup(b);
+    rollup_money(b, 0);
     *out = b;
     return NCM_OK;
 fail:
     ncm_budget_free(b);
     return st;
 }
-
 ncm_status ncm_budget_recalculate(const ncm_budget *orig, const ncm_capitation_people *people, const int64_t *row,
                                   double paid_months, const ncm_capitation_options *opts, ncm_budget **out)
 {
@@ -673,7 +824,7 @@ ncm_status ncm_budget_recalculate(const ncm_budget *orig, const ncm_capitation_p
     if (opts) {
         o = *opts;
     } else {
-        o.flags = orig->flags;
+        o.flags = orig->flags; /* never BORROW: the new budget owns its arrays */
         o.base_rate = orig->base_rate;
         o.envelope = orig->envelope;
         o.nslices = orig->nlines;
@@ -702,13 +853,13 @@ ncm_status ncm_budget_recalculate(const ncm_budget *orig, const ncm_capitation_p
             wts[r] = (double)orig->amount[r];
             V += wts[r];
         }
-        if ((st = lr_split(paid_total, wts, NULL, orig->n, V, paid_orig))) goto done;
+        if ((st = lr_split(paid_total, wts, NULL, orig->n, V, paid_orig, NULL))) goto done;
     }
     if ((st = capitation_core(people, &o, 1, &b))) goto done;
     for (size_t i = 0; i < people->n; i++) b->paid[i] = row[i] >= 0 ? paid_orig[row[i]] : 0;
     b->paid_total = paid_total;
     b->has_trueup = 1;
-    budget_rollup(b);
+    rollup_money(b, 1);
     *out = b;
     b = NULL;
 done:
@@ -726,6 +877,8 @@ ncm_money ncm_budget_distributed(const ncm_budget *b) { return b ? b->distribute
 size_t ncm_budget_people(const ncm_budget *b) { return b ? b->n : 0; }
 const ncm_money *ncm_budget_person_amounts(const ncm_budget *b) { return b ? b->amount : NULL; }
 const double *ncm_budget_person_weights(const ncm_budget *b) { return b ? b->weight : NULL; }
+double ncm_budget_weight_factor(const ncm_budget *b) { return b ? b->wfactor : 1.0; }
+const double *ncm_budget_person_months(const ncm_budget *b) { return b ? b->months : NULL; }
 const ncm_money *ncm_budget_person_paid(const ncm_budget *b) { return b ? b->paid : NULL; }
 int ncm_budget_has_trueup(const ncm_budget *b) { return b ? b->has_trueup : 0; }
 ncm_money ncm_budget_paid_total(const ncm_budget *b) { return b ? b->paid_total : 0; }
@@ -882,7 +1035,7 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
                 fputc(',', f);
                 csv_str(f, pool_get(&b->segnames, b->segment[i]));
             }
-            fprintf(f, ",%.17g,%.17g,", b->weight[i], b->months[i]);
+            fprintf(f, ",%.17g,%.17g,", (b->weight ? b->weight[i] : 1.0) * b->wfactor, b->months ? b->months[i] : 12.0);
             csv_money(f, b->amount[i]);
             if (b->has_trueup) {
                 fputc(',', f);
@@ -974,7 +1127,7 @@ ncm_status ncm_fair_shares(const ncm_fair_shares_input *in, ncm_money envelope, 
         ncmi_free(W);
         return ncmi_error(NCM_ERR_RANGE, "weights: the weighted populations of all %zu units sum to zero", nu);
     }
-    ncm_status st = ncm_money_split(envelope, W, nu, shares);
+    ncm_status st = split_exact(envelope, W, nu, shares);
     if (st == NCM_OK && weighted) memcpy(weighted, W, nu * sizeof *W);
     ncmi_free(W);
     return st;
@@ -1014,10 +1167,10 @@ ncm_status ncm_pool_share(ncm_money envelope, size_t nunits, const double *const
         st = ncmi_nomem("pool share");
         goto done;
     }
-    if ((st = ncm_money_split(envelope, shares, nind, pot))) goto done;
+    if ((st = split_exact(envelope, shares, nind, pot))) goto done;
     for (size_t a = 0; a < nind; a++) {
         if (pot[a] == 0) continue;
-        if ((st = ncm_money_split(pot[a], indicators[a], nunits, part))) goto done;
+        if ((st = split_exact(pot[a], indicators[a], nunits, part))) goto done;
         for (size_t u = 0; u < nunits; u++) acc[u] += part[u];
     }
     memcpy(pay, acc, nunits * sizeof *pay);
@@ -1037,6 +1190,8 @@ void ncm_pace_options_init(ncm_pace_options *opts)
     memset(opts, 0, sizeof *opts);
     opts->version = NCM_PACE_OPTIONS_VERSION;
 }
+
+static inline double dmin(double a, double b) { return a < b ? a : b; }
 
 static ncm_status pace_check(const ncm_pace_options *o)
 {
@@ -1090,24 +1245,24 @@ static ncm_status pace_year(const ncm_pace_options *o, ncm_money E, size_t n, co
     double S1 = 0;
     for (size_t p = 0; p < n; p++) {
         double F = (double)alloc[p], gap = t[p] - F;
-        x[p] = gap > 0 ? fmin(gap, o->cap * (double)A[p]) : 0;
+        x[p] = gap > 0 ? dmin(gap, o->cap * (double)A[p]) : 0;
         S1 += x[p];
     }
     double left = 0;
     if (S1 > R) {
         double lo = 0, hi = 1;
-        for (int it = 0; it < 100; it++) {
+        for (int it = 0; it < 64; it++) {
             double mid = 0.5 * (lo + hi), s = 0;
             for (size_t p = 0; p < n; p++) {
                 double gap = t[p] - (double)alloc[p];
-                if (gap > 0) s += fmin(mid * gap, o->cap * (double)A[p]);
+                if (gap > 0) s += dmin(mid * gap, o->cap * (double)A[p]);
             }
             if (s > R) hi = mid;
             else lo = mid;
         }
         for (size_t p = 0; p < n; p++) {
             double gap = t[p] - (double)alloc[p];
-            x[p] = gap > 0 ? fmin(lo * gap, o->cap * (double)A[p]) : 0;
+            x[p] = gap > 0 ? dmin(lo * gap, o->cap * (double)A[p]) : 0;
         }
     } else {
         left = R - S1;
@@ -1139,13 +1294,13 @@ static ncm_status pace_year(const ncm_pace_options *o, ncm_money E, size_t n, co
                 double a = (double)alloc[p] + x[p];
                 if (a > 0 && room[p] / a > hi) hi = room[p] / a;
             }
-        for (int it = 0; it < 100; it++) {
+        for (int it = 0; it < 64; it++) {
             double mid = 0.5 * (lo + hi), s = 0;
-            for (size_t p = 0; p < n; p++) s += fmin(mid * ((double)alloc[p] + x[p]), room[p]);
+            for (size_t p = 0; p < n; p++) s += dmin(mid * ((double)alloc[p] + x[p]), room[p]);
             if (s > left) hi = mid;
             else lo = mid;
         }
-        for (size_t p = 0; p < n; p++) g[p] = x[p] + fmin(hi * ((double)alloc[p] + x[p]), room[p]);
+        for (size_t p = 0; p < n; p++) g[p] = x[p] + dmin(hi * ((double)alloc[p] + x[p]), room[p]);
     }
     /* step 4: exact split of what is above the floors */
     ncm_money rest = E - (ncm_money)Fsum;
@@ -1156,7 +1311,7 @@ static ncm_status pace_year(const ncm_pace_options *o, ncm_money E, size_t n, co
             for (size_t p = 0; p < n; p++) g[p] = (double)alloc[p];
         ncm_money *part = ncmi_malloc_array(n, sizeof *part);
         if (!part) return ncmi_nomem("pace of change");
-        ncm_status st = ncm_money_split(rest, g, n, part);
+        ncm_status st = split_exact(rest, g, n, part);
         if (st) {
             ncmi_free(part);
             return st;

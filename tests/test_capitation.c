@@ -121,7 +121,8 @@ static void test_capitation_hand(void **state)
     assert_int_equal(a[1], 90476);
     assert_int_equal(a[2], 45238);
     assert_int_equal(a[3], 90476);
-    assert_true(fabs(ncm_budget_person_weights(b)[0] - 38.0 / 42.0) < 1e-12);
+    assert_true(fabs(ncm_budget_weight_factor(b) - 38.0 / 42.0) < 1e-12);
+    assert_true(ncm_budget_person_weights(b)[1] == 2.0);
     ncm_budget_free(b);
 
     /* Fixed envelope 100 over three equal people: 33.33 each, spare unit to index 0 -> 34, 33, 33. */

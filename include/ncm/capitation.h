@@ -95,6 +95,14 @@ NCM_API void ncm_capitation_people_init(ncm_capitation_people *people);
 /** @brief Option flag: distribute the fixed @c envelope instead of base rate x weighted exposure. @since 0.1.0 */
 #define NCM_CAPITATION_ENVELOPE 0x4u
 
+/**
+ * @brief Option flag: reference the caller's per-person arrays (weight, months, level ids, segment)
+ *        instead of copying them; they must stay valid and unchanged until ncm_budget_free(). Faster
+ *        and lighter for very large populations.
+ * @since 0.1.0
+ */
+#define NCM_CAPITATION_BORROW 0x8u
+
 /** @brief Current version of #ncm_capitation_options. @since 0.1.0 */
 #define NCM_CAPITATION_OPTIONS_VERSION 1u
 
@@ -111,7 +119,7 @@ NCM_API void ncm_capitation_people_init(ncm_capitation_people *people);
  */
 typedef struct ncm_capitation_options {
     unsigned version;               /**< #NCM_CAPITATION_OPTIONS_VERSION. */
-    unsigned flags;                 /**< Bitwise OR of #NCM_CAPITATION_PMPM, #NCM_CAPITATION_NORMALIZE, #NCM_CAPITATION_ENVELOPE. */
+    unsigned flags;                 /**< Bitwise OR of #NCM_CAPITATION_PMPM, #NCM_CAPITATION_NORMALIZE, #NCM_CAPITATION_ENVELOPE, #NCM_CAPITATION_BORROW. */
     ncm_money base_rate;            /**< Base rate per person-year (or per member-month with #NCM_CAPITATION_PMPM), minor units, >= 0. */
     ncm_money envelope;             /**< Fixed amount to distribute with #NCM_CAPITATION_ENVELOPE, minor units, >= 0. */
     size_t nslices;                 /**< Number of top-slice / carve-out lines. */
@@ -252,12 +260,30 @@ NCM_API size_t ncm_budget_people(const ncm_budget *b);
 NCM_API const ncm_money *ncm_budget_person_amounts(const ncm_budget *b);
 
 /**
- * @brief Per-person weights as used (after normalisation; 1 for year-of-care budgets). Borrowed.
+ * @brief Per-person weights as given (multiply by ncm_budget_weight_factor() for the weights used).
+ *        Borrowed: valid until ncm_budget_free().
  * @param b The budget.
- * @return ncm_budget_people() values, or NULL for NULL.
+ * @return ncm_budget_people() values, or NULL when every weight is 1 (no weights given, year of care).
  * @since 0.1.0
  */
 NCM_API const double *ncm_budget_person_weights(const ncm_budget *b);
+
+/**
+ * @brief Normalisation factor applied to every weight: sum(months) / sum(weight x months) with
+ *        #NCM_CAPITATION_NORMALIZE, else 1.
+ * @param b The budget.
+ * @return The factor; 1 for NULL.
+ * @since 0.1.0
+ */
+NCM_API double ncm_budget_weight_factor(const ncm_budget *b);
+
+/**
+ * @brief Per-person months of exposure (0 to 12). Borrowed: valid until ncm_budget_free().
+ * @param b The budget.
+ * @return ncm_budget_people() values, or NULL when every person has 12 months.
+ * @since 0.1.0
+ */
+NCM_API const double *ncm_budget_person_months(const ncm_budget *b);
 
 /**
  * @brief Per-person amounts already paid (mid-year budgets; joiners 0). Borrowed.
