@@ -1012,7 +1012,8 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
         return ncmi_error(NCM_ERR_INVALID, "ncm_budget_write_csv: level %zu not below %zu", level, b->nlevels);
     if (what == NCM_BUDGET_SEGMENTS && !b->segment)
         return ncmi_error(NCM_ERR_INVALID, "ncm_budget_write_csv: the budget has no segments");
-    FILE *f = fopen(path, "wb");
+    int to_stdout = strcmp(path, "-") == 0;
+    FILE *f = to_stdout ? stdout : fopen(path, "wb");
     if (!f) return ncmi_error(NCM_ERR_IO, "%s: cannot create: %s", path, strerror(errno));
     switch (what) {
     case NCM_BUDGET_UNITS: csv_rollup(f, b, &b->lv[level], &b->units[level], b->level_name[level]); break;
@@ -1062,7 +1063,7 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
         break;
     }
     int bad = ferror(f);
-    if (fclose(f) != 0 || bad) return ncmi_error(NCM_ERR_IO, "%s: write failed", path);
+    if ((to_stdout ? fflush(f) : fclose(f)) != 0 || bad) return ncmi_error(NCM_ERR_IO, "%s: write failed", path);
     return NCM_OK;
 }
 

@@ -990,6 +990,34 @@ static void test_cli(void **state)
              NCM_TEST_DATA, NCM_TEST_DATA);
     assert_int_equal(run(args, err, sizeof err), 1);
     if (!strstr(err, "missing")) fail_msg("stderr: %s", err);
+    /* capitate: the four people of test_capitation_hand (weights 1, 2, 0.5, 1.5; months 12, 6, 12, 8) in
+     * practices A, A, B, C and networks N1, N1, N1, N2 at 1,000.00: 1000, 1000, 500, 1000 */
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --scores %s/capitation/scores.csv --base-rate 1000.00 --level "
+             "network --out /tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    assert_string_equal(out, "network,people,exposure,weighted,amount\n"
+                             "N1,3,2.500000,2.500000,2500.00\n"
+                             "N2,1,0.666667,1.000000,1000.00\n");
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --scores %s/capitation/scores.csv --base-rate 1000.00 --normalize "
+             "--by person --out /tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    if (!strstr(out, ",904.77\n") || !strstr(out, "p3,B,N1,X,healthy,") || !strstr(out, ",452.38\n"))
+        fail_msg("person budget: %s", out);
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --scores %s/capitation/scores_missing.csv --base-rate 1000.00",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "'p3' has no score")) fail_msg("stderr: %s", err);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --base-rate -5.00", NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "base_rate")) fail_msg("stderr: %s", err);
+    remove("/tmp/ncm_cap_budget.csv");
     remove("/tmp/ncm_cap_shares.csv");
     remove("/tmp/ncm_cap_alloc.csv");
     remove("/tmp/ncm_cap_err.txt");

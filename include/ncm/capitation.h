@@ -439,7 +439,7 @@ typedef enum ncm_budget_table {
  * @param b The budget.
  * @param what Which table.
  * @param level Level index for #NCM_BUDGET_UNITS (ignored otherwise).
- * @param path File to create or replace.
+ * @param path File to create or replace, or "-" for standard output.
  * @return #NCM_OK; #NCM_ERR_INVALID (NULL, bad table or level, no segments); #NCM_ERR_IO naming the path.
  * @since 0.1.0
  */
