@@ -240,7 +240,8 @@ static ncm_status budget_shell(const ncm_capitation_people *p, int paid, int bor
         }
         if (!(b->level_name[k] = ncmi_strdup(nm))) goto nomem;
         if (borrow) b->level_ids[k] = p->level_ids[k];
-        else if (!(b->level_ids[k] = b->own_ids[k] = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
+        else if (k == 0 && !(b->level_ids[k] = b->own_ids[k] = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
+        /* copies of higher levels are made by budget_fill() only when they do not nest in level 0 */
         if ((st = pool_make(&b->units[k], p->unit_names[k], p->level_count[k], "unit names"))) goto fail;
         if ((st = rollup_alloc(&b->lv[k], p->level_count[k], paid))) goto fail;
     }
@@ -303,8 +304,12 @@ static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int
         nested[k] = 1;
     }
     ncm_status st = NCM_OK;
+    double *ow = b->own_weight, *om = b->own_months;
+    uint32_t *oid0 = b->own_ids[0], *oseg = b->own_segment;
     for (size_t i = 0; i < n; i++) {
         double wi = w ? w[i] : 1.0, mi = m ? m[i] : 12.0;
+        if (ow) ow[i] = wi;
+        if (om) om[i] = mi;
         if (!(wi >= 0.0 && wi <= DBL_MAX)) {
             st = ncmi_error(NCM_ERR_RANGE, "weight[%zu]: %g is not a finite number >= 0", i, wi);
             goto fail;
@@ -323,6 +328,7 @@ static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int
                 st = range_error(p, 0, i, id0);
                 goto fail;
             }
+            if (oid0) oid0[i] = id0;
             pe[0][id0]++;
             ex[0][id0] += e;
             wt[0][id0] += we;
@@ -345,6 +351,7 @@ static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int
                 st = ncmi_error(NCM_ERR_RANGE, "segment[%zu]: segment %u is not below nsegments %zu", i, s, nseg);
                 goto fail;
             }
+            if (oseg) oseg[i] = s;
             spe[s]++;
             sex[s] += e;
             swt[s] += we;
@@ -362,6 +369,15 @@ static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int
             b->parent[k] = par[k];
         } else {
             ncmi_free(par[k]);
+            par[k] = NULL;
+            if (!b->level_ids[k]) { /* copy mode: keep a copy of a level that does not nest */
+                if (!(b->own_ids[k] = ncmi_malloc_array(n ? n : 1, sizeof(uint32_t)))) {
+                    st = ncmi_nomem("budget level ids");
+                    goto fail;
+                }
+                if (n) memcpy(b->own_ids[k], ids[k], n * sizeof(uint32_t));
+                b->level_ids[k] = b->own_ids[k];
+            }
             for (size_t i = 0; i < n; i++) {
                 double wi = w ? w[i] : 1.0, e = (m ? m[i] : 12.0) * (1.0 / 12.0);
                 uint32_t id = ids[k][i];
@@ -371,13 +387,6 @@ static ncm_status budget_fill(ncm_budget *b, const ncm_capitation_people *p, int
             }
         }
         par[k] = NULL;
-    }
-    if (n) {
-        if (b->own_weight) memcpy(b->own_weight, w, n * sizeof *w);
-        if (b->own_months) memcpy(b->own_months, m, n * sizeof *m);
-        for (size_t k = 0; k < L; k++)
-            if (b->own_ids[k]) memcpy(b->own_ids[k], p->level_ids[k], n * sizeof(uint32_t));
-        if (b->own_segment) memcpy(b->own_segment, p->segment, n * sizeof(uint32_t));
     }
     *Swm_out = Swm;
     *Sm_out = Sm;
@@ -407,6 +416,12 @@ static ncm_status budget_lines(ncm_budget *b, const ncm_capitation_options *o, c
     return NCM_OK;
 }
 
+/* Unit of person i at level k (through the parent map when level k's ids are not kept). */
+static inline uint32_t unit_of(const ncm_budget *b, size_t k, size_t i)
+{
+    return b->level_ids[k] ? b->level_ids[k][i] : b->parent[k][b->level_ids[0][i]];
+}
+
 /* Roll the person amounts (or the paid amounts) up to every level and segment, from zero. */
 static void rollup_money(ncm_budget *b, int paid)
 {
@@ -414,8 +429,7 @@ static void rollup_money(ncm_budget *b, int paid)
     for (size_t k = 0; k < b->nlevels; k++) {
         ncm_money *dst = paid ? b->lv[k].paid : b->lv[k].amount;
         memset(dst, 0, b->lv[k].count * sizeof *dst);
-        const uint32_t *ids = b->level_ids[k];
-        for (size_t i = 0; i < b->n; i++) dst[ids[i]] += src[i];
+        for (size_t i = 0; i < b->n; i++) dst[unit_of(b, k, i)] += src[i];
     }
     if (b->segment) {
         ncm_money *dst = paid ? b->seg.paid : b->seg.amount;
@@ -1030,7 +1044,7 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
             else fprintf(f, "%zu", i);
             for (size_t k = 0; k < b->nlevels; k++) {
                 fputc(',', f);
-                csv_str(f, pool_get(&b->units[k], b->level_ids[k][i]));
+                csv_str(f, pool_get(&b->units[k], unit_of(b, k, i)));
             }
             if (b->segment) {
                 fputc(',', f);

@@ -723,7 +723,7 @@ static void test_large_random(void **state)
      * reconciles exactly; the fast split agrees with ncm_money_split. */
     enum { N = 200000 };
     double *w = malloc(N * sizeof *w), *m = malloc(N * sizeof *m), *v = malloc(N * sizeof *v);
-    uint32_t *pr = malloc(N * sizeof *pr), *nw = malloc(N * sizeof *nw);
+    uint32_t *pr = malloc(N * sizeof *pr), *nw = malloc(N * sizeof *nw), *cross = malloc(N * sizeof *cross);
     ncm_money *ref = malloc(N * sizeof *ref);
     assert_non_null(ref);
     for (int i = 0; i < N; i++) {
@@ -731,6 +731,7 @@ static void test_large_random(void **state)
         m[i] = (double)(1 + rnd() % 12);
         pr[i] = (uint32_t)(rnd() % 50);
         nw[i] = pr[i] / 10;
+        cross[i] = (uint32_t)(rnd() % 7); /* a grouping that does not nest in the practices */
         v[i] = w[i] * m[i];
     }
     ncm_capitation_people p;
@@ -738,11 +739,13 @@ static void test_large_random(void **state)
     p.n = N;
     p.weight = w;
     p.months = m;
-    p.nlevels = 2;
+    p.nlevels = 3;
     p.level_ids[0] = pr;
     p.level_count[0] = 50;
     p.level_ids[1] = nw;
     p.level_count[1] = 5;
+    p.level_ids[2] = cross;
+    p.level_count[2] = 7;
     ncm_capitation_options o = NCM_CAPITATION_OPTIONS_INIT;
     o.base_rate = 123457;
     ncm_budget *b = NULL;
@@ -768,6 +771,17 @@ static void test_large_random(void **state)
     for (int k = 0; k < 5; k++) /* each network is the sum of its ten practices */
         assert_int_equal(un[k], up[10 * k] + up[10 * k + 1] + up[10 * k + 2] + up[10 * k + 3] + up[10 * k + 4] +
                                     up[10 * k + 5] + up[10 * k + 6] + up[10 * k + 7] + up[10 * k + 8] + up[10 * k + 9]);
+    ncm_money uc[7], direct[7] = {0};
+    uint64_t pc[7], pdirect[7] = {0};
+    assert_int_equal(ncm_budget_units(b, 2, uc, pc, NULL, NULL, NULL, 7), NCM_OK);
+    for (int i = 0; i < N; i++) {
+        direct[cross[i]] += a[i];
+        pdirect[cross[i]]++;
+    }
+    for (int k = 0; k < 7; k++) {
+        assert_int_equal(uc[k], direct[k]);
+        assert_int_equal(pc[k], pdirect[k]);
+    }
     assert_int_equal(ncm_money_split(ncm_budget_distributed(b), v, N, ref), NCM_OK);
     size_t differ = 0;
     for (int i = 0; i < N; i++) differ += ref[i] != a[i];
@@ -778,6 +792,7 @@ static void test_large_random(void **state)
     free(v);
     free(pr);
     free(nw);
+    free(cross);
     free(ref);
 }
 
