@@ -172,6 +172,20 @@ static void test_top_slice(void **state)
     assert_int_equal(amt, 2000000);
     assert_int_equal(ncm_budget_distributed(b), 93000000);
     assert_int_equal(ncm_budget_person_amounts(b)[2], 31000000);
+    char path[] = "/tmp/ncm_cap_lines_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ncm_budget_write_csv(b, NCM_BUDGET_LINES, 0, path), NCM_OK);
+    char text[512];
+    FILE *f = fopen(path, "r");
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    remove(path);
+    assert_string_equal(text, "line,amount\nhigh-cost drugs,50000.00\nreserve,20000.00\ndistributed,930000.00\n"
+                              "gross,1000000.00\n");
+    assert_int_equal(ncm_budget_write_csv(b, NCM_BUDGET_SEGMENTS, 0, path), NCM_ERR_INVALID);
+    ASSERT_MSG("no segments");
     ncm_budget_free(b);
     /* slices beyond the envelope */
     fixed[0] = 99000000;
@@ -642,6 +656,20 @@ static void test_midyear(void **state)
     assert_int_equal(ncm_budget_units(b1, 0, am, NULL, NULL, NULL, pu, 2), NCM_OK);
     assert_int_equal(am[1], 240000); /* 1200 + 600 + 600 */
     assert_int_equal(pu[1], 120000); /* 600 + 600 */
+    /* the true-up as CSV: practice 1 = 2,400 due, 1,200 paid, 1,200 still to pay */
+    char path[] = "/tmp/ncm_cap_trueup_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ncm_budget_write_csv(b1, NCM_BUDGET_UNITS, 0, path), NCM_OK);
+    char text[512];
+    FILE *f = fopen(path, "r");
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    assert_string_equal(text, "level0,people,exposure,weighted,amount,paid,true_up\n"
+                              "0,2,2.000000,2.000000,2400.00,1200.00,1200.00\n"
+                              "1,3,2.000000,2.000000,2400.00,1200.00,1200.00\n");
+    remove(path);
     /* the original is untouched */
     for (int i = 0; i < 4; i++) assert_int_equal(ncm_budget_person_amounts(b0)[i], 120000);
     assert_null(ncm_budget_person_paid(b0));
