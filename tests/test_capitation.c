@@ -237,6 +237,11 @@ static void test_fair_shares_hand(void **state)
     assert_int_equal(s[0], 501);
     assert_int_equal(s[1], 500);
 
+    /* the largest envelope there is still adds up exactly */
+    assert_int_equal(ncm_fair_shares(&in, NCM_MONEY_MAX, s, NULL, 3), NCM_OK);
+    assert_true(s[0] + (s[1] + s[2] - NCM_MONEY_MAX) == 0);
+    assert_true(s[2] > s[1] && s[1] > s[0]);
+
     /* bad input, outputs unchanged */
     s[0] = s[1] = s[2] = -5;
     age[1] = -0.9;
