@@ -1161,6 +1161,9 @@ static void test_cli(void **state)
     assert_int_equal(run(args, err, sizeof err), 1);
     if (!strstr(err, "units_bad.csv:3:")) fail_msg("stderr: %s", err);
     assert_int_equal(run("fair-shares --envelope 100", err, sizeof err), 2);
+    snprintf(args, sizeof args, "fair-shares --units %s/capitation/units_dup.csv --envelope 100", NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "units_dup.csv:4:1 (unit_id): 'A' appears twice (first on line 2)")) fail_msg("stderr: %s", err);
     /* pace */
     snprintf(args, sizeof args,
              "pace --previous %s/capitation/prev.csv --target %s/capitation/target.csv --envelope 3300.00 --floor 0.01 "

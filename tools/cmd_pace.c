@@ -67,7 +67,8 @@ int ncm_cmd_pace(int argc, char **argv)
     double *db = NULL, *da = NULL;
     name_row *idx = NULL;
     if ((r = cap_need_col(cmd, &tp, "unit_id", &pid)) || (r = cap_need_col(cmd, &tp, "allocation", &pal)) ||
-        (r = cap_need_col(cmd, &tt, "unit_id", &tid)) || (r = cap_need_col(cmd, &tt, "target", &tta)))
+        (r = cap_need_col(cmd, &tt, "unit_id", &tid)) || (r = cap_need_col(cmd, &tt, "target", &tta)) ||
+        (r = cap_check_unique(cmd, &tp, pid)) || (r = cap_check_unique(cmd, &tt, tid)))
         goto done;
     if (n == 0) {
         r = cli_failf(cmd, "%s: no units", prevp);
