@@ -48,10 +48,14 @@ static ncm_status start(ncmi_csv *c, const char *name)
     c->line = c->next_line = 1;
     if (c->len >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0) c->pos = 3;
     if (ncmi_utf8_invalid(c->buf, c->len, &bad)) {
+        /* name the line and the CSV column (field number) of the bad byte */
         size_t line = 1, col = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (c->buf[i] == '\n') { line++; col = 1; }
-            else if (((unsigned char)c->buf[i] & 0xC0) != 0x80) col++;
+        int quoted = 0;
+        for (size_t i = c->pos; i < bad; i++) {
+            char ch = c->buf[i];
+            if (ch == '"') quoted = !quoted;
+            else if (ch == '\n') { line++; if (!quoted) col = 1; }
+            else if (ch == ',' && !quoted) col++;
         }
         ncm_status st = ncmi_error(NCM_ERR_PARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02x)", c->name, line, col,
                                    (unsigned char)c->buf[bad]);
