@@ -9,23 +9,6 @@
  */
 
 %{
-/* The CSV functions come from the popio branch; until libncm has them the bindings still load and
- * these entry points raise NotImplementedError instead of failing the whole import. */
-#if defined(__GNUC__)
-extern __typeof__(ncm_population_read_csv) ncm_population_read_csv __attribute__((weak));
-extern __typeof__(ncm_population_read_csv_buffer) ncm_population_read_csv_buffer __attribute__((weak));
-extern __typeof__(ncm_population_write_csv) ncm_population_write_csv __attribute__((weak));
-#endif
-
-static int ncmpy_have(int present, const char *name)
-{
-    if (present) return 1;
-    PyGILState_STATE gil = PyGILState_Ensure();
-    PyErr_Format(PyExc_NotImplementedError, "%s is not in this build of libncm", name);
-    PyGILState_Release(gil);
-    return 0;
-}
-
 static size_t ncmpy_text_len(const ncm_population *pop, ncm_text_field field)
 {
     if (field == NCM_TEXT_DIAGNOSIS) {
@@ -128,7 +111,6 @@ Read people.csv (and diagnoses.csv) with ncm_population_read_csv(); flags: NCM_C
         ncm_population *pop = NULL;
         ncm_population_csv_options opts = NCM_POPULATION_CSV_OPTIONS_INIT;
         opts.flags = flags;
-        if (!ncmpy_have(ncm_population_read_csv != NULL, "ncm_population_read_csv")) return NULL;
         ncm_status st = ncm_population_read_csv(people_path, diagnoses_path, &opts, &pop);
         if (st != NCM_OK) ncmpy_raise_status(st, ncm_last_error());
         return pop;
@@ -177,7 +159,6 @@ Read people.csv (and diagnoses.csv) with ncm_population_read_csv(); flags: NCM_C
 
     /** Write people.csv (and diagnoses.csv unless None) in the canonical format. */
     ncm_status save_csv(const char *people_path, const char *diagnoses_path = NULL) {
-        if (!ncmpy_have(ncm_population_write_csv != NULL, "ncm_population_write_csv")) return NCM_ERR_INTERNAL;
         return ncm_population_write_csv($self, people_path, diagnoses_path);
     }
 }
@@ -269,7 +250,6 @@ ncm_population *ncmpy_population_read_csv(const char *people_path, const char *d
     ncm_population *pop = NULL;
     ncm_population_csv_options opts = NCM_POPULATION_CSV_OPTIONS_INIT;
     opts.flags = flags;
-    if (!ncmpy_have(ncm_population_read_csv != NULL, "ncm_population_read_csv")) return NULL;
     ncm_status st = ncm_population_read_csv(people_path, diagnoses_path, &opts, &pop);
     if (st != NCM_OK) ncmpy_raise_status(st, ncm_last_error());
     return pop;
@@ -282,7 +262,6 @@ ncm_population *ncmpy_population_read_csv_buffer(const char *people, size_t peop
     ncm_population *pop = NULL;
     ncm_population_csv_options opts = NCM_POPULATION_CSV_OPTIONS_INIT;
     opts.flags = flags;
-    if (!ncmpy_have(ncm_population_read_csv_buffer != NULL, "ncm_population_read_csv_buffer")) return NULL;
     ncm_status st = ncm_population_read_csv_buffer(people, people_len, people_name, diagnoses, diagnoses_len,
                                                    diagnoses_name, &opts, &pop);
     if (st != NCM_OK) ncmpy_raise_status(st, ncm_last_error());
