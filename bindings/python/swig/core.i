@@ -11,6 +11,7 @@
  *      (const T *IN_ARRAY_OPT, size_t IN_N_OPT)  the same, or None -> (NULL, 0)
  *      (T *OUT_ARRAY, size_t OUT_N)              a writable caller-allocated buffer (numpy array)
  *      (const char *const *IN_STRINGS, size_t IN_NSTR)  a sequence of str (or None), one C loop
+ *      (const char *IN_BYTES, size_t IN_NBYTES)  any bytes-like buffer (or None), no copy
  *    for T in int32_t, uint8_t, uint32_t, uint64_t, int64_t/ncm_money, double;
  *  - ncmpy_span: return type for borrowed library arrays; becomes a read-only buffer object that
  *    keeps the Python owner (the handle the method was called on) alive. numpy.frombuffer() on it
@@ -189,6 +190,26 @@ NCMPY_ARRAY_TYPEMAPS(uint8_t, 'u')
 NCMPY_ARRAY_TYPEMAPS(uint32_t, 'u')
 NCMPY_ARRAY_TYPEMAPS(uint64_t, 'u')
 NCMPY_ARRAY_TYPEMAPS(double, 'f')
+
+/* Raw bytes from any buffer (bytes, bytearray, memoryview, mmap), no copy; None -> (NULL, 0). */
+%typemap(in) (const char *IN_BYTES, size_t IN_NBYTES) (Py_buffer view, int have = 0) {
+    if ($input == Py_None) {
+        $1 = NULL;
+        $2 = 0;
+    } else {
+        if (PyUnicode_Check($input)) {
+            PyErr_SetString(PyExc_TypeError, "$symname(): argument '$1_name' must be bytes-like (encode str first)");
+            SWIG_fail;
+        }
+        if (PyObject_GetBuffer($input, &view, PyBUF_SIMPLE) < 0) SWIG_fail;
+        have = 1;
+        $1 = ($1_ltype)view.buf;
+        $2 = (size_t)view.len;
+    }
+}
+%typemap(freearg) (const char *IN_BYTES, size_t IN_NBYTES) {
+    if (have$argnum) PyBuffer_Release(&view$argnum);
+}
 
 /* A sequence of str (list, tuple, numpy object array) -> const char *const *, one C loop.
  * The UTF-8 pointers borrow from the str objects, which the sequence keeps alive during the call. */

@@ -188,8 +188,9 @@ Read people.csv (and diagnoses.csv) with ncm_population_read_csv(); flags: NCM_C
 %rename(ncm_population_read_csv) ncmpy_population_read_csv;
 %newobject ncmpy_population_read_csv_buffer;
 %rename(ncm_population_read_csv_buffer) ncmpy_population_read_csv_buffer;
-%apply (char *STRING, size_t LENGTH) { (const char *people, size_t people_len) };
-%apply (char *STRING, size_t LENGTH) { (const char *diagnoses, size_t diagnoses_len) };
+%apply (const char *IN_BYTES, size_t IN_NBYTES) {
+    (const char *people, size_t people_len), (const char *diagnoses, size_t diagnoses_len)
+};
 %newobject ncmpy_population_from_columns;
 %rename(ncm_population_from_columns) ncmpy_population_from_columns;
 
@@ -228,7 +229,8 @@ Read people.csv (and diagnoses.csv) with ncm_population_read_csv(); flags: NCM_C
 %feature("docstring") ncmpy_population_read_csv_buffer
 "ncm_population_read_csv_buffer(people, people_name, diagnoses, diagnoses_name, flags) -> PopulationHandle
 
-people and diagnoses are bytes (or str) holding CSV text; diagnoses may be None.";
+people and diagnoses are bytes-like objects (bytes, memoryview, mmap) holding CSV text, read
+without a copy; diagnoses may be None.";
 %feature("docstring") ncmpy_population_from_columns
 "ncm_population_from_columns(person_id, age, sex, practice, practice_levels, network, network_levels,
     place, place_levels, system, system_levels, segment, segment_levels, deprivation_decile,
