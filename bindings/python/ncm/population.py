@@ -84,6 +84,13 @@ def _text(series):
     return np.ascontiguousarray(codes, dtype=np.uint32), levels
 
 
+def _as_str(series):
+    """The column as str objects (no conversion pass when it already holds only str)."""
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=False) == "string":
+        return series
+    return series.astype(str)
+
+
 def _view(buf, dtype):
     return None if buf is None else np.frombuffer(buf, dtype=dtype)
 
@@ -166,7 +173,7 @@ class Population:
         pid = people["person_id"]
         if pid.isna().any():
             raise _invalid("person_id[%d]: missing value" % int(np.argmax(pid.isna().to_numpy())))
-        person_ids = pid.astype(str).tolist()
+        person_ids = _as_str(pid).tolist()
         age = _whole_numbers(people["age"], "age", np.int32, -2 ** 31, 2 ** 31 - 1)  # 0-130 is checked by the C library
         sex = people["sex"]
         if sex.dtype.kind in "iufb":
@@ -236,12 +243,17 @@ class Population:
             code = diagnoses["code"]
             if code.isna().any():
                 raise _invalid("diagnoses code[%d]: missing value" % int(np.argmax(code.isna().to_numpy())))
-            pos = pd.Index(person_ids).get_indexer(diagnoses["person_id"].astype(str))
+            # Row of each diagnosis's person: factorize (one hash pass in C), then look up only the
+            # distinct ids among the people.
+            dx_codes_of_id, dx_ids = pd.factorize(_as_str(diagnoses["person_id"]))
+            pos = pd.Index(person_ids).get_indexer(dx_ids)[dx_codes_of_id] if len(dx_ids) else \
+                np.zeros(len(diagnoses), dtype=np.int64)
             if (pos < 0).any():
                 i = int(np.argmax(pos < 0))
                 raise NotFoundError('diagnoses person_id[%d]: "%s" is not in people' % (i, diagnoses["person_id"].iloc[i]),
                                     _ll.NCM_ERR_NOT_FOUND)
-            order = np.argsort(pos, kind="stable")
+            # Group by person, keeping each person's codes in input order (no sort when already grouped).
+            order = np.argsort(pos, kind="stable") if (np.diff(pos) < 0).any() else np.arange(len(pos))
             counts = np.bincount(pos, minlength=n) if n else np.zeros(0, dtype=np.int64)
             dx_offsets = np.zeros(n + 1, dtype=np.uint64)
             np.cumsum(counts, out=dx_offsets[1:])
