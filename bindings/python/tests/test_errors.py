@@ -1,4 +1,5 @@
 """Status codes map to ncm.Error subclasses that carry the C library's message."""
+import os
 import threading
 
 import numpy as np
@@ -116,3 +117,36 @@ def test_messages_stay_with_their_thread():
         t.join()
     for k in range(8):
         assert len(results[k]) == 200 and all(('"bad%d"' % k) in t for t in results[k]), results[k][:1]
+
+
+DATA = os.environ.get("NCM_TEST_DATA") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "data")
+
+
+def test_handle_constructor_raises_from_released_gil_code():
+    # The PopulationHandle constructor runs without the GIL and raises through ncmpy_raise_status.
+    with pytest.raises(ncm.FileError) as e:
+        ll.PopulationHandle(os.path.join(DATA, "population", "no_such.csv"))
+    assert "no_such.csv" in str(e.value) and e.value.status == ll.NCM_ERR_IO
+    bad = os.path.join(DATA, "population", "bad_sex.csv")
+    if os.path.exists(bad):
+        with pytest.raises(ncm.ParseError) as e:
+            ll.PopulationHandle(bad)
+        assert "bad_sex.csv:" in str(e.value) and "(sex)" in str(e.value)
+
+
+def test_scalar_out_parameters_and_not_found():
+    assert ll.ncm_level_parse("place") == ll.NCM_LEVEL_PLACE == 2
+    with pytest.raises(ncm.InvalidError) as e:
+        ll.ncm_level_parse("county")
+    assert '"county"' in str(e.value)
+    h = ll.ncm_population_read_csv_buffer(b"person_id,age,sex,practice,network\na,1,F,P1,N1\nb,2,M,P2,N1\n",
+                                          "people.csv", None, "diagnoses.csv", 0)
+    assert ll.ncm_population_text_find(h, ll.NCM_TEXT_PRACTICE, "P2") == 1  # ids follow first appearance
+    assert ll.ncm_population_parent(h, ll.NCM_LEVEL_PRACTICE, 1, ll.NCM_LEVEL_NETWORK) == 0
+    with pytest.raises(ncm.NotFoundError) as e:
+        ll.ncm_population_text_find(h, ll.NCM_TEXT_PRACTICE, "P9")
+    assert isinstance(e.value, LookupError) and '"P9"' in str(e.value)
+
+
+def test_version():
+    assert ncm.__version__ == "%d.%d.%d" % (ll.NCM_VERSION_MAJOR, ll.NCM_VERSION_MINOR, ll.NCM_VERSION_PATCH)
