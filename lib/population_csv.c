@@ -71,17 +71,6 @@ static inline int same(const char *a, const char *b, size_t len)
     return 1;
 }
 
-static size_t count_lines(const char *buf, size_t len)
-{
-    size_t n = 1;
-    const char *p = buf, *end = buf + len;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        n++;
-        p++;
-    }
-    return n;
-}
-
 /* ------------------------------------------------------------------ people */
 
 typedef struct people {
@@ -362,12 +351,16 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
     people pp;
     memset(&pp, 0, sizeof pp);
     ncm_status st = ncmi_csv_read_header(c);
-    if (!st) st = people_setup(&pp, c, count_lines(c->buf, c->len));
+    if (!st) st = people_setup(&pp, c, c->max_records);
     while (!st) {
         int eof;
         if ((st = ncmi_csv_next(c, &eof)) || eof) break;
         if (c->nfields != c->nheader) {
             st = ncmi_csv_check_width(c);
+            break;
+        }
+        if (pp.n >= pp.cap) { /* cannot happen: cap counts every line */
+            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
             break;
         }
         if (pp.n >= UINT32_MAX - 1) {
@@ -424,7 +417,7 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
     if (cp < 0 || cc < 0)
         return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, code)",
                           c->name, c->line, cp < 0 ? "person_id" : "code");
-    size_t cap = count_lines(c->buf, c->len), m = 0, n = p->n;
+    size_t cap = c->max_records, m = 0, n = p->n;
     uint32_t *who = ncmi_malloc_array(cap, sizeof *who);
     uint32_t *code = ncmi_malloc_array(cap, sizeof *code);
     ncmi_dict *dx = ncmi_dict_new(64);
@@ -442,6 +435,10 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
         if ((st = ncmi_csv_next(c, &eof)) || eof) break;
         if (c->nfields != c->nheader) {
             st = ncmi_csv_check_width(c);
+            break;
+        }
+        if (m >= cap) { /* cannot happen: cap counts every line */
+            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
             break;
         }
         const ncmi_csv_field *fp = &c->fields[cp], *fc = &c->fields[cc];
