@@ -381,7 +381,6 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
     }
     if (!st) {
         ncm_population_columns cols = NCM_POPULATION_COLUMNS_INIT;
-        cols.flags = 0;
         cols.n = pp.n;
         cols.person_id.values = pp.person;
         cols.age = pp.age;
@@ -401,7 +400,19 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         cols.attributes = pp.acols;
         cols.nattributes = pp.nattr;
         ncmi_pop_source src = {c->name, pp.line, pp.col1, pp.attr_col1};
+        /* Borrow the numeric arrays, then hand them to the table (its owned[] slots, in the order
+         * of ncmi_population_build: age, sex, decile, months, orec, medicaid, cost): no copies. */
+        cols.flags = NCM_POPULATION_BORROW;
         st = ncmi_population_build(&cols, &src, out);
+        if (!st) {
+            void **mine[7] = {(void **)&pp.age, (void **)&pp.sex, (void **)&pp.depr, (void **)&pp.months,
+                              (void **)&pp.orec, (void **)&pp.medicaid, (void **)&pp.cost};
+            for (int k = 0; k < 7; k++)
+                if (*mine[k]) {
+                    (*out)->owned[k] = *mine[k];
+                    *mine[k] = NULL;
+                }
+        }
     }
     people_free(&pp);
     return st;
@@ -421,9 +432,10 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
     uint32_t *who = ncmi_malloc_array(cap, sizeof *who);
     uint32_t *code = ncmi_malloc_array(cap, sizeof *code);
     ncmi_dict *dx = ncmi_dict_new(64);
-    uint64_t *off = NULL, *next = NULL;
+    uint64_t *off = ncmi_calloc(n + 1, sizeof *off), *next = NULL;
     uint32_t *ids = NULL;
-    if (!who || !code || !dx) {
+    int sorted = 1; /* rows already grouped in people order: the codes array is the CSR array */
+    if (!who || !code || !dx || !off) {
         st = ncmi_nomem("diagnoses");
         goto done;
     }
@@ -474,23 +486,28 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
                                      : ncmi_csv_fail(c, (size_t)cc, s2, "too many distinct diagnosis codes");
             break;
         }
+        if (m && row < who[m - 1]) sorted = 0;
         who[m] = row;
         code[m] = id;
+        off[row + 1]++;
         m++;
     }
     if (st) goto done;
-    /* Stable counting sort by person: codes keep their file order within each person. */
-    off = ncmi_calloc(n + 1, sizeof *off);
-    next = ncmi_malloc_array(n + 1, sizeof *next);
-    ids = ncmi_malloc_array(m, sizeof *ids);
-    if (!off || !next || !ids) {
-        st = ncmi_nomem("diagnosis offsets");
-        goto done;
-    }
-    for (size_t i = 0; i < m; i++) off[who[i] + 1]++;
     for (size_t i = 0; i < n; i++) off[i + 1] += off[i];
-    memcpy(next, off, (n + 1) * sizeof *next);
-    for (size_t i = 0; i < m; i++) ids[next[who[i]]++] = code[i];
+    if (sorted) {
+        ids = code;
+        code = NULL;
+    } else {
+        /* Stable counting sort by person: codes keep their file order within each person. */
+        next = ncmi_malloc_array(n + 1, sizeof *next);
+        ids = ncmi_malloc_array(m, sizeof *ids);
+        if (!next || !ids) {
+            st = ncmi_nomem("diagnosis offsets");
+            goto done;
+        }
+        memcpy(next, off, (n + 1) * sizeof *next);
+        for (size_t i = 0; i < m; i++) ids[next[who[i]]++] = code[i];
+    }
     ncmi_dict_free(p->dx);
     ncmi_free(p->dx_ids);
     ncmi_free(p->dx_off);
