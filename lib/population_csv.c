@@ -62,15 +62,13 @@ static int parse_cost_fast(const char *s, size_t len, ncm_money *out)
     return 0;
 }
 
-static size_t count_lines(const char *buf, size_t len)
+/* Equality of two byte strings of length len; inline for the short codes that dominate CSV files. */
+static inline int same(const char *a, const char *b, size_t len)
 {
-    size_t n = 1;
-    const char *p = buf, *end = buf + len;
-    while (p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL) {
-        n++;
-        p++;
-    }
-    return n;
+    if (len > 16) return memcmp(a, b, len) == 0;
+    for (size_t i = 0; i < len; i++)
+        if (a[i] != b[i]) return 0;
+    return 1;
 }
 
 /* ------------------------------------------------------------------ people */
@@ -85,7 +83,14 @@ typedef struct people {
     uint8_t *sex, *depr, *orec, *medicaid;
     double *months;
     ncm_money *cost;
-    const char **text[5]; /* practice, network, place, system, segment */
+    /* practice, network, place, system, segment: interned here (with a one-entry cache, since files
+     * are usually sorted by geography) and handed to the build as ids + levels */
+    ncmi_dict *tdict[5];
+    uint32_t *tids[5];
+    const char **tlevels[5];
+    const char *tlast[5];
+    size_t tlast_len[5];
+    uint32_t tlast_id[5];
     size_t nattr;
     size_t *attr_csv;    /* 0-based CSV column of each attribute */
     size_t *attr_col1;   /* 1-based, for messages */
@@ -105,7 +110,11 @@ static void people_free(people *pp)
     ncmi_free(pp->medicaid);
     ncmi_free(pp->months);
     ncmi_free(pp->cost);
-    for (int k = 0; k < 5; k++) ncmi_free(pp->text[k]);
+    for (int k = 0; k < 5; k++) {
+        ncmi_dict_free(pp->tdict[k]);
+        ncmi_free(pp->tids[k]);
+        ncmi_free(pp->tlevels[k]);
+    }
     for (size_t a = 0; a < pp->nattr; a++) {
         if (pp->attr_vals) ncmi_free(pp->attr_vals[a]);
         if (pp->attr_num) ncmi_free(pp->attr_num[a]);
@@ -155,9 +164,11 @@ static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
     ALLOC_COL(pp->person, cap);
     ALLOC_COL(pp->age, cap);
     ALLOC_COL(pp->sex, cap);
-    for (int l = 0; l < 4; l++)
-        if (pp->col[NCMI_COL_PRACTICE + l] >= 0) ALLOC_COL(pp->text[l], cap);
-    if (pp->col[NCMI_COL_SEGMENT] >= 0) ALLOC_COL(pp->text[4], cap);
+    for (int k = 0; k < 5; k++)
+        if (pp->col[k < 4 ? NCMI_COL_PRACTICE + k : NCMI_COL_SEGMENT] >= 0) {
+            ALLOC_COL(pp->tids[k], cap);
+            if (!(pp->tdict[k] = ncmi_dict_new(64))) return ncmi_nomem("people text columns");
+        }
     if (pp->col[NCMI_COL_DEPRIVATION] >= 0) ALLOC_COL(pp->depr, cap);
     if (pp->col[NCMI_COL_MONTHS] >= 0) ALLOC_COL(pp->months, cap);
     if (pp->col[NCMI_COL_COST] >= 0) ALLOC_COL(pp->cost, cap);
@@ -247,8 +258,22 @@ static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags
     }
     pp->sex[r] = sx;
 
-    for (int k = 0; k < 5; k++)
-        if (pp->text[k]) pp->text[k][r] = f[pp->col[k < 4 ? NCMI_COL_PRACTICE + k : NCMI_COL_SEGMENT]].s;
+    for (int k = 0; k < 5; k++) {
+        if (!pp->tids[k]) continue;
+        const ncmi_csv_field *t = &f[pp->col[k < 4 ? NCMI_COL_PRACTICE + k : NCMI_COL_SEGMENT]];
+        uint32_t id;
+        if (pp->tlast[k] && t->len == pp->tlast_len[k] && same(t->s, pp->tlast[k], t->len)) {
+            id = pp->tlast_id[k];
+        } else {
+            ncm_status s2 = ncmi_dict_intern(pp->tdict[k], t->s, t->len, &id, NULL);
+            if (s2 == NCM_ERR_NOMEM) return ncmi_nomem("people text columns");
+            if (s2) return ncmi_csv_fail(c, (size_t)(t - f), s2, "too many distinct values");
+            pp->tlast[k] = t->s;
+            pp->tlast_len[k] = t->len;
+            pp->tlast_id[k] = id;
+        }
+        pp->tids[k][r] = id;
+    }
 
     if (pp->depr && (st = field_uint(c, pp->col[NCMI_COL_DEPRIVATION], 10, 0, "deprivation decile: 1-10, 0 unknown",
                                      &pp->depr[r])))
@@ -326,12 +351,16 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
     people pp;
     memset(&pp, 0, sizeof pp);
     ncm_status st = ncmi_csv_read_header(c);
-    if (!st) st = people_setup(&pp, c, count_lines(c->buf, c->len));
+    if (!st) st = people_setup(&pp, c, c->max_records);
     while (!st) {
         int eof;
         if ((st = ncmi_csv_next(c, &eof)) || eof) break;
         if (c->nfields != c->nheader) {
             st = ncmi_csv_check_width(c);
+            break;
+        }
+        if (pp.n >= pp.cap) { /* cannot happen: cap counts every line */
+            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
             break;
         }
         if (pp.n >= UINT32_MAX - 1) {
@@ -341,15 +370,28 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         st = people_row(&pp, c, o->flags);
     }
     if (!st) st = people_attrs(&pp, c);
+    for (int k = 0; k < 5 && !st; k++) {
+        if (!pp.tdict[k]) continue;
+        size_t nl = ncmi_dict_size(pp.tdict[k]);
+        if (!(pp.tlevels[k] = ncmi_malloc_array(nl, sizeof *pp.tlevels[k]))) {
+            st = ncmi_nomem("people text columns");
+            break;
+        }
+        for (size_t j = 0; j < nl; j++) pp.tlevels[k][j] = ncmi_dict_str(pp.tdict[k], (uint32_t)j);
+    }
     if (!st) {
         ncm_population_columns cols = NCM_POPULATION_COLUMNS_INIT;
-        cols.flags = 0;
         cols.n = pp.n;
         cols.person_id.values = pp.person;
         cols.age = pp.age;
         cols.sex = pp.sex;
-        for (int l = 0; l < 4; l++) cols.geo[l].values = pp.text[l];
-        cols.segment.values = pp.text[4];
+        for (int k = 0; k < 5; k++) {
+            ncm_text_column *t = k < 4 ? &cols.geo[k] : &cols.segment;
+            if (!pp.tdict[k]) continue;
+            t->index = pp.tids[k];
+            t->levels = pp.tlevels[k];
+            t->nlevels = ncmi_dict_size(pp.tdict[k]);
+        }
         cols.deprivation_decile = pp.depr;
         cols.months_enrolled = pp.months;
         cols.annual_cost = pp.cost;
@@ -358,7 +400,19 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         cols.attributes = pp.acols;
         cols.nattributes = pp.nattr;
         ncmi_pop_source src = {c->name, pp.line, pp.col1, pp.attr_col1};
+        /* Borrow the numeric arrays, then hand them to the table (its owned[] slots, in the order
+         * of ncmi_population_build: age, sex, decile, months, orec, medicaid, cost): no copies. */
+        cols.flags = NCM_POPULATION_BORROW;
         st = ncmi_population_build(&cols, &src, out);
+        if (!st) {
+            void **mine[7] = {(void **)&pp.age, (void **)&pp.sex, (void **)&pp.depr, (void **)&pp.months,
+                              (void **)&pp.orec, (void **)&pp.medicaid, (void **)&pp.cost};
+            for (int k = 0; k < 7; k++)
+                if (*mine[k]) {
+                    (*out)->owned[k] = *mine[k];
+                    *mine[k] = NULL;
+                }
+        }
     }
     people_free(&pp);
     return st;
@@ -374,13 +428,14 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
     if (cp < 0 || cc < 0)
         return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, code)",
                           c->name, c->line, cp < 0 ? "person_id" : "code");
-    size_t cap = count_lines(c->buf, c->len), m = 0, n = p->n;
+    size_t cap = c->max_records, m = 0, n = p->n;
     uint32_t *who = ncmi_malloc_array(cap, sizeof *who);
     uint32_t *code = ncmi_malloc_array(cap, sizeof *code);
     ncmi_dict *dx = ncmi_dict_new(64);
-    uint64_t *off = NULL, *next = NULL;
+    uint64_t *off = ncmi_calloc(n + 1, sizeof *off), *next = NULL;
     uint32_t *ids = NULL;
-    if (!who || !code || !dx) {
+    int sorted = 1; /* rows already grouped in people order: the codes array is the CSR array */
+    if (!who || !code || !dx || !off) {
         st = ncmi_nomem("diagnoses");
         goto done;
     }
@@ -394,10 +449,21 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
             st = ncmi_csv_check_width(c);
             break;
         }
+        if (m >= cap) { /* cannot happen: cap counts every line */
+            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
+            break;
+        }
         const ncmi_csv_field *fp = &c->fields[cp], *fc = &c->fields[cc];
         uint32_t row;
-        if (last && fp->len == last_len && memcmp(fp->s, last, last_len) == 0) {
+        if (last && fp->len == last_len && same(fp->s, last, last_len)) {
             row = last_row;
+        } else if (last && (size_t)last_row + 1 < n && ncmi_dict_len(p->person, last_row + 1) == fp->len &&
+                   same(ncmi_dict_str(p->person, last_row + 1), fp->s, fp->len)) {
+            /* files sorted like people.csv: the next person, found without hashing */
+            row = last_row + 1;
+            last = fp->s;
+            last_len = fp->len;
+            last_row = row;
         } else if (ncmi_dict_find(p->person, fp->s, fp->len, &row)) {
             last = fp->s;
             last_len = fp->len;
@@ -420,23 +486,28 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
                                      : ncmi_csv_fail(c, (size_t)cc, s2, "too many distinct diagnosis codes");
             break;
         }
+        if (m && row < who[m - 1]) sorted = 0;
         who[m] = row;
         code[m] = id;
+        off[row + 1]++;
         m++;
     }
     if (st) goto done;
-    /* Stable counting sort by person: codes keep their file order within each person. */
-    off = ncmi_calloc(n + 1, sizeof *off);
-    next = ncmi_malloc_array(n + 1, sizeof *next);
-    ids = ncmi_malloc_array(m, sizeof *ids);
-    if (!off || !next || !ids) {
-        st = ncmi_nomem("diagnosis offsets");
-        goto done;
-    }
-    for (size_t i = 0; i < m; i++) off[who[i] + 1]++;
     for (size_t i = 0; i < n; i++) off[i + 1] += off[i];
-    memcpy(next, off, (n + 1) * sizeof *next);
-    for (size_t i = 0; i < m; i++) ids[next[who[i]]++] = code[i];
+    if (sorted) {
+        ids = code;
+        code = NULL;
+    } else {
+        /* Stable counting sort by person: codes keep their file order within each person. */
+        next = ncmi_malloc_array(n + 1, sizeof *next);
+        ids = ncmi_malloc_array(m, sizeof *ids);
+        if (!next || !ids) {
+            st = ncmi_nomem("diagnosis offsets");
+            goto done;
+        }
+        memcpy(next, off, (n + 1) * sizeof *next);
+        for (size_t i = 0; i < m; i++) ids[next[who[i]]++] = code[i];
+    }
     ncmi_dict_free(p->dx);
     ncmi_free(p->dx_ids);
     ncmi_free(p->dx_off);
