@@ -74,6 +74,19 @@ def _whole_numbers(series, name, dtype, lo, hi, missing=None):
     return np.ascontiguousarray(a, dtype=dtype)
 
 
+def _floats(series, name):
+    """A contiguous float64 array of a numeric column; text that is not a number raises naming the row.
+    NaN passes through (the C library rejects it where it is not allowed, naming the row)."""
+    if series.dtype.kind in "iufb":
+        return np.ascontiguousarray(series.to_numpy(dtype=np.float64))
+    a = pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64)
+    bad = np.isnan(a) & series.notna().to_numpy()
+    if bad.any():
+        i = int(np.argmax(bad))
+        raise _range('%s[%d]: "%s" is not a number' % (name, i, series.iloc[i]))
+    return np.ascontiguousarray(a)
+
+
 def _text(series):
     """(uint32 index, list of str levels) of a text column via pandas.factorize; missing -> ""."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
@@ -194,8 +207,7 @@ class Population:
             text[name] = _text(people[name]) if name in people.columns else (None, None)
         dep = (_whole_numbers(people["deprivation_decile"], "deprivation_decile", np.uint8, 0, 255, missing=0)
                if "deprivation_decile" in people.columns else None)
-        months = (np.ascontiguousarray(people["months_enrolled"].to_numpy(dtype=np.float64))
-                  if "months_enrolled" in people.columns else None)
+        months = _floats(people["months_enrolled"], "months_enrolled") if "months_enrolled" in people.columns else None
         cost = None
         if "annual_cost" in people.columns:
             col = people["annual_cost"]
@@ -221,7 +233,7 @@ class Population:
             names.append(str(name))
             if col.dtype.kind in "iufb":
                 kinds.append(0)
-                numeric.append(col.to_numpy(dtype=np.float64))
+                numeric.append(_floats(col, str(name)))
             else:
                 idx, lv = _text(col)
                 kinds.append(1)

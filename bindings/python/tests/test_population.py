@@ -190,6 +190,11 @@ def test_duplicate_person_id_names_field_and_rows():
     ("age", "old", ncm.RangeError, 'age[1]: "old" is not a number'),
     ("network", "N2", ncm.InconsistentError, 'practice "P1" is in two networks'),
     ("bmi", float("inf"), ncm.RangeError, "bmi[1]: inf is not a finite number"),
+    ("months_enrolled", "six", ncm.RangeError, 'months_enrolled[1]: "six" is not a number'),
+    ("months_enrolled", float("nan"), ncm.RangeError, "months_enrolled[1]: nan is outside 0-12"),
+    ("person_id", None, ncm.InvalidError, "person_id[1]: missing value"),
+    ("orec", 4, ncm.RangeError, "orec[1]: 4 is outside 0-3"),
+    ("medicaid", 2, ncm.RangeError, "medicaid[1]: 2 is not 0 or 1"),
 ])
 def test_bad_values(column, value, cls, text):
     people = people_frame()
@@ -208,6 +213,14 @@ def test_bad_diagnoses_and_columns():
     with pytest.raises(ncm.InvalidError) as e:
         ncm.Population.from_pandas(people_frame().drop(columns=["sex"]))
     assert "sex: required column missing" in str(e.value)
+    with pytest.raises(ncm.InvalidError) as e:
+        ncm.Population.from_pandas(people_frame(), pd.DataFrame({"person_id": ["a", "b"], "code": ["I10", None]}))
+    assert "code[1]: missing value" in str(e.value)
+    with pytest.raises(ncm.InvalidError) as e:
+        ncm.Population.from_pandas(people_frame(), cost_unit="pounds")
+    assert "cost_unit" in str(e.value)
+    with pytest.raises(TypeError):
+        ncm.Population.from_pandas({"person_id": ["a"]})
 
 
 def test_bad_csv_names_file_line_and_column():
