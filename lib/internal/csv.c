@@ -125,7 +125,7 @@ ncm_status ncmi_csv_open_file(ncmi_csv *c, const char *path)
     size_t cap = 1 << 16, len = 0;
     if (fseek(f, 0, SEEK_END) == 0) {
         long sz = ftell(f);
-        if (sz > 0) cap = (size_t)sz + 1;
+        if (sz > 0) cap = (size_t)sz + 2; /* room for the NUL and a final fread that returns 0 */
         rewind(f);
     }
     char *buf = ncmi_malloc(cap);
