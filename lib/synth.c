@@ -109,7 +109,7 @@ static const double DEATH[NGRP] = {0.0002, 0.0005, 0.0015, 0.005, 0.015, 0.045, 
  * no cost at all for such a person; lognormal sigma; multiplier for the year of death. */
 static const double COST_BASE[NGRP] = {1430, 1490, 1580, 1725, 1960, 2235, 2095};
 static const double COST_ZERO[NGRP] = {0.10, 0.18, 0.14, 0.08, 0.04, 0.02, 0.01};
-#define COST_SIGMA 1.0
+#define COST_SIGMA 1.2
 #define COST_DEATH 3.0
 #define LATENT_SIGMA 0.5
 #define PROB_CAP 0.95

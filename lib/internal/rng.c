@@ -57,9 +57,13 @@ double ncmi_exp(double x)
     if (x > 709.78) return HUGE_VAL;
     if (x < -745.2) return 0.0;
     /* x = (32 e + j) ln2/32 + r, |r| <= ln2/64; e^x = 2^e 2^(j/32) e^r. k * LN2_HI/32 is exact. */
-    double k = floor(x * (32.0 * INV_LN2) + 0.5);
+    /* k = floor(x * 32/ln2 + 0.5) by truncation and correction (|k| < 2^16; no libm call). */
+    double t = x * (32.0 * INV_LN2) + 0.5;
+    int ik = (int)t;
+    if ((double)ik > t) ik--;
+    double k = (double)ik;
     double r = (x - k * (LN2_HI / 32.0)) - k * (LN2_LO / 32.0);
-    int ik = (int)k, j = ik & 31, e = (ik - j) / 32;
+    int j = ik & 31, e = (ik - j) / 32;
     /* e^r - 1 by its Taylor series to r^6 (|r| <= 0.0109: truncation below 2e-17). */
     double p = 1.0 / 720.0;
     p = p * r + 1.0 / 120.0;
