@@ -15,7 +15,7 @@
  * Because results depend only on (seed, stream, index, counter), work can be split into chunks (by
  * person, by trial) and run on any number of threads with identical output.
  *
- * Floating point: uniforms are built from the top 53 bits with exact arithmetic; ncmi_exp(),
+ * Floating point: uniforms are built from the top 52 bits with exact arithmetic; ncmi_exp(),
  * ncmi_log() and the inverse normal CDF use only +, -, *, / and floor/ldexp/frexp on IEEE-754 doubles
  * (all exactly rounded), never the platform libm's exp/log, so results are the same on every machine
  * with IEEE doubles and no excess precision (x86-64 SSE2, AArch64). rng.c disables floating-point
@@ -77,8 +77,9 @@ static inline uint64_t ncmi_rng_at(uint64_t seed, uint64_t stream, uint64_t inde
     return ncmi_mix64(ncmi_rng_key(seed, stream, index) + (k + 1) * NCMI_RNG_GAMMA);
 }
 
-/* Uniform double in the open interval (0, 1): ((x >> 11) + 0.5) / 2^53. */
-static inline double ncmi_u01(uint64_t x) { return ((double)(x >> 11) + 0.5) * (1.0 / 9007199254740992.0); }
+/* Uniform double in the open interval (0, 1): ((x >> 12) + 0.5) / 2^52, exact (the numerator needs
+ * 53 bits), so never 0 or 1; the extremes are 2^-53 and 1 - 2^-53. */
+static inline double ncmi_u01(uint64_t x) { return ((double)(x >> 12) + 0.5) * (1.0 / 4503599627370496.0); }
 
 static inline double ncmi_rng_uniform(ncmi_rng *r) { return ncmi_u01(ncmi_rng_next(r)); }
 
