@@ -18,5 +18,6 @@
 #include "ncm/money.h"
 #include "ncm/population.h"
 #include "ncm/synth.h"
+#include "ncm/capitation.h"
 
 #endif /* NCM_NCM_H */
