@@ -18,5 +18,6 @@
 #include "ncm/money.h"
 #include "ncm/population.h"
 #include "ncm/riskshare.h"
+#include "ncm/outcome.h"
 
 #endif /* NCM_NCM_H */
