@@ -19,5 +19,6 @@
 #include "ncm/population.h"
 #include "ncm/riskshare.h"
 #include "ncm/outcome.h"
+#include "ncm/savings.h"
 
 #endif /* NCM_NCM_H */
