@@ -473,3 +473,210 @@ ncm_status ncm_mssp_settle(const ncm_mssp_tracks *t, size_t n, const uint32_t *t
     }
     return NCM_OK;
 }
+
+/* ------------------------------------------------------------------ CSV settlement */
+
+static void put_field(FILE *f, const char *s)
+{
+    if (strpbrk(s, ",\"\r\n")) {
+        fputc('"', f);
+        for (; *s; s++) {
+            if (*s == '"') fputc('"', f);
+            fputc(*s, f);
+        }
+        fputc('"', f);
+    } else {
+        fputs(s, f);
+    }
+}
+
+/* fraction or percent ("2.5%"); empty -> NaN when allow_empty */
+static int parse_rate_field(const ncmi_csv_field *fl, int allow_empty, double *out)
+{
+    if (fl->len == 0) {
+        if (!allow_empty) return 1;
+        *out = NAN;
+        return 0;
+    }
+    size_t len = fl->len;
+    int pct = fl->s[len - 1] == '%';
+    if (pct) len--;
+    if (ncmi_parse_double(fl->s, len, out)) return 1;
+    if (pct) *out /= 100.0;
+    return 0;
+}
+
+typedef struct settle_cols {
+    uint32_t *track;
+    int64_t *nab;
+    ncm_money *b, *e, *rev;
+    uint8_t *met, *alt;
+    double *q, *msr;
+    size_t *line;
+    const char **cells; /* n x nheader pointers into the CSV buffer (valid until close) */
+    double *s, *m, *r;
+    ncm_money *g, *earned;
+} settle_cols;
+
+static void settle_cols_free(settle_cols *c)
+{
+    ncmi_free(c->track); ncmi_free(c->nab); ncmi_free(c->b); ncmi_free(c->e); ncmi_free(c->rev); ncmi_free(c->met);
+    ncmi_free(c->alt); ncmi_free(c->q); ncmi_free(c->msr); ncmi_free(c->line); ncmi_free((void *)c->cells); ncmi_free(c->s); ncmi_free(c->m);
+    ncmi_free(c->r); ncmi_free(c->g); ncmi_free(c->earned);
+}
+
+static int grow(void **p, size_t cap, size_t size)
+{
+    void *q = ncmi_realloc_array(*p, cap, size);
+    if (!q) return 1;
+    *p = q;
+    return 0;
+}
+
+ncm_status ncm_mssp_settle_csv(const ncm_mssp_tracks *t, int year, const char *in_path, const char *out_path, size_t *rows)
+{
+    static const char *const req[] = {"aco_id", "track", "beneficiaries", "benchmark", "expenditure", "quality_met", "quality_score"};
+    if (!t || !in_path || !out_path) return ncmi_error(NCM_ERR_INVALID, "ncm_mssp_settle_csv: NULL argument");
+    ncmi_csv c;
+    ncm_status st = ncmi_csv_open_file(&c, in_path);
+    if (st) return st;
+    settle_cols k;
+    memset(&k, 0, sizeof k);
+    size_t n = 0, cap = 0;
+    long col[7], calt, cmsr, crev;
+    FILE *f = NULL;
+    if ((st = ncmi_csv_read_header(&c))) goto done;
+    for (int j = 0; j < 7; j++) {
+        col[j] = ncmi_csv_column(&c, req[j]);
+        if (col[j] < 0) {
+            st = ncmi_error(NCM_ERR_NOT_FOUND, "%s:1: missing column %s", c.name, req[j]);
+            goto done;
+        }
+    }
+    calt = ncmi_csv_column(&c, "alt_quality_met");
+    cmsr = ncmi_csv_column(&c, "msr");
+    crev = ncmi_csv_column(&c, "revenue");
+    /* first pass: parse and validate into columns */
+    for (;;) {
+        int eof = 0;
+        if ((st = ncmi_csv_next(&c, &eof))) goto done;
+        if (eof) break;
+        if ((st = ncmi_csv_check_width(&c))) goto done;
+        if (n == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            if (grow((void **)&k.track, nc, sizeof *k.track) || grow((void **)&k.nab, nc, sizeof *k.nab) ||
+                grow((void **)&k.b, nc, sizeof *k.b) || grow((void **)&k.e, nc, sizeof *k.e) ||
+                grow((void **)&k.rev, nc, sizeof *k.rev) || grow((void **)&k.met, nc, 1) || grow((void **)&k.alt, nc, 1) ||
+                grow((void **)&k.q, nc, sizeof(double)) || grow((void **)&k.msr, nc, sizeof(double)) ||
+                grow((void **)&k.line, nc, sizeof(size_t)) || grow((void **)&k.cells, nc * c.nheader, sizeof(char *))) {
+                st = ncmi_nomem("MSSP rows");
+                goto done;
+            }
+            cap = nc;
+        }
+        const ncmi_csv_field *fl = c.fields;
+        const char *tn = fl[col[1]].s;
+        if (ncm_mssp_tracks_lookup(t, year, 1, &tn, &k.track[n])) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", ncm_last_error() + (strncmp(ncm_last_error(), "track 0: ", 9) == 0 ? 9 : 0));
+            st = ncmi_csv_fail(&c, (size_t)col[1], NCM_ERR_NOT_FOUND, "%s", msg);
+            goto done;
+        }
+        if (ncmi_parse_i64(fl[col[2]].s, fl[col[2]].len, &k.nab[n]) || k.nab[n] < 0) {
+            st = ncmi_csv_fail(&c, (size_t)col[2], NCM_ERR_PARSE, "\"%s\" is not a count", fl[col[2]].s);
+            goto done;
+        }
+        ncm_money *mdst[2] = {&k.b[n], &k.e[n]};
+        for (int j = 0; j < 2; j++)
+            if (ncm_money_parse(fl[col[3 + j]].s, NCM_MONEY_DECIMALS, 0, mdst[j]) != NCM_OK) {
+                char msg[400];
+                snprintf(msg, sizeof msg, "%s", ncm_last_error());
+                st = ncmi_csv_fail(&c, (size_t)col[3 + j], NCM_ERR_PARSE, "%s", msg);
+                goto done;
+            }
+        const ncmi_csv_field *qm = &fl[col[5]];
+        if (strcmp(qm->s, "0") != 0 && strcmp(qm->s, "1") != 0) {
+            st = ncmi_csv_fail(&c, (size_t)col[5], NCM_ERR_PARSE, "expected 0 or 1");
+            goto done;
+        }
+        k.met[n] = qm->s[0] == '1';
+        if (parse_rate_field(&fl[col[6]], 0, &k.q[n])) {
+            st = ncmi_csv_fail(&c, (size_t)col[6], NCM_ERR_PARSE, "\"%s\" is not a fraction or percent", fl[col[6]].s);
+            goto done;
+        }
+        k.alt[n] = 0;
+        if (calt >= 0 && fl[calt].len) {
+            if (strcmp(fl[calt].s, "0") != 0 && strcmp(fl[calt].s, "1") != 0) {
+                st = ncmi_csv_fail(&c, (size_t)calt, NCM_ERR_PARSE, "expected 0, 1 or empty");
+                goto done;
+            }
+            k.alt[n] = fl[calt].s[0] == '1';
+        }
+        k.msr[n] = NAN;
+        if (cmsr >= 0 && parse_rate_field(&fl[cmsr], 1, &k.msr[n])) {
+            st = ncmi_csv_fail(&c, (size_t)cmsr, NCM_ERR_PARSE, "\"%s\" is not a fraction or percent", fl[cmsr].s);
+            goto done;
+        }
+        k.rev[n] = -1;
+        if (crev >= 0 && fl[crev].len && ncm_money_parse(fl[crev].s, NCM_MONEY_DECIMALS, 0, &k.rev[n]) != NCM_OK) {
+            char msg[400];
+            snprintf(msg, sizeof msg, "%s", ncm_last_error());
+            st = ncmi_csv_fail(&c, (size_t)crev, NCM_ERR_PARSE, "%s", msg);
+            goto done;
+        }
+        k.line[n] = c.line;
+        for (size_t h = 0; h < c.nheader; h++) k.cells[n * c.nheader + h] = fl[h].s;
+        /* validate this row now so the message can name its line */
+        ncm_status rs = ncm_mssp_settle(t, 1, &k.track[n], &k.nab[n], &k.b[n], &k.e[n], &k.met[n], &k.q[n], &k.alt[n],
+                                        &k.msr[n], &k.rev[n], NULL, NULL, NULL, NULL, NULL);
+        if (rs) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%s", ncm_last_error());
+            char *br = strstr(msg, "[0]");
+            if (br) memmove(br, br + 3, strlen(br + 3) + 1);
+            st = ncmi_error(rs, "%s:%zu: %s", c.name, c.line, msg);
+            goto done;
+        }
+        n++;
+    }
+    size_t m = n ? n : 1;
+    k.s = ncmi_malloc_array(m, sizeof(double));
+    k.m = ncmi_malloc_array(m, sizeof(double));
+    k.r = ncmi_malloc_array(m, sizeof(double));
+    k.g = ncmi_malloc_array(m, sizeof(ncm_money));
+    k.earned = ncmi_malloc_array(m, sizeof(ncm_money));
+    if (!k.s || !k.m || !k.r || !k.g || !k.earned) {
+        st = ncmi_nomem("MSSP results");
+        goto done;
+    }
+    if ((st = ncm_mssp_settle(t, n, k.track, k.nab, k.b, k.e, k.met, k.q, k.alt, k.msr, k.rev, k.s, k.m, k.g, k.r, k.earned)))
+        goto done;
+    f = fopen(out_path, "wb");
+    if (!f) {
+        st = ncmi_error(NCM_ERR_IO, "%s: cannot create: %s", out_path, strerror(errno));
+        goto done;
+    }
+    for (size_t h = 0; h < c.nheader; h++) {
+        if (h) fputc(',', f);
+        put_field(f, c.header[h]);
+    }
+    fputs(",savings_rate,msr_used,generated,sharing_rate,earned\n", f);
+    for (size_t i = 0; i < n; i++) {
+        for (size_t h = 0; h < c.nheader; h++) {
+            if (h) fputc(',', f);
+            put_field(f, k.cells[i * c.nheader + h]);
+        }
+        char gb[48], eb[48];
+        ncm_money_format(k.g[i], NCM_MONEY_DECIMALS, 0, gb, sizeof gb);
+        ncm_money_format(k.earned[i], NCM_MONEY_DECIMALS, 0, eb, sizeof eb);
+        fprintf(f, ",%.8f,%.8f,%s,%.8f,%s\n", k.s[i], k.m[i], gb, k.r[i], eb);
+    }
+    if (ferror(f)) st = ncmi_error(NCM_ERR_IO, "%s: write failed", out_path);
+done:
+    if (f && fclose(f) != 0 && !st) st = ncmi_error(NCM_ERR_IO, "%s: write failed", out_path);
+    if (f && st) remove(out_path);
+    if (!st && rows) *rows = n;
+    settle_cols_free(&k);
+    ncmi_csv_close(&c);
+    return st;
+}

@@ -282,6 +282,97 @@ static void test_table_csv(void **state)
     ncm_mssp_tracks_free(t);
 }
 
+/* The CSV settlement repeats the hand-worked cases 1-4 and 6 (acos.csv): earned 3,920,000.00; 0.00;
+ * 20,000,000.00 (capped); -2,000,000.00; -2,400,000.00 (revenue cap); quoting is preserved. */
+static void test_settle_csv(void **state)
+{
+    (void)state;
+    ncm_mssp_tracks *t = NULL;
+    assert_int_equal(ncm_mssp_tracks_builtin(0, &t), NCM_OK);
+    char out[] = "/tmp/ncm_mssp_XXXXXX";
+    int fd = mkstemp(out);
+    close(fd);
+    size_t rows = 0;
+    if (ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/acos.csv", out, &rows)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(rows, 5);
+    FILE *f = fopen(out, "rb");
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    assert_non_null(strstr(buf, ",savings_rate,msr_used,generated,sharing_rate,earned\n"));
+    assert_non_null(strstr(buf, "B1,BASIC_B,20000,200000000.00,190000000.00,1,85%,,,,0.05000000,0.02500000,10000000.00,0.40000000,3920000.00\n"));
+    assert_non_null(strstr(buf, ",0.02000000,0.02500000,0.00,0.40000000,0.00\n"));
+    assert_non_null(strstr(buf, "\"E1, capped\",ENHANCED,"));
+    assert_non_null(strstr(buf, ",30000000.00,0.75000000,20000000.00\n"));
+    assert_non_null(strstr(buf, ",-5000000.00,0.40000000,-2000000.00\n"));
+    assert_non_null(strstr(buf, ",-10000000.00,0.30000000,-2400000.00\n"));
+    remove(out);
+    assert_int_equal(ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/bad_track.csv", out, NULL), NCM_ERR_NOT_FOUND);
+    expect_msg("bad_track.csv:2:2 (track): \"BASIC_Z\" is not a 2022 track");
+    assert_int_equal(access(out, F_OK), -1); /* nothing written on failure */
+    assert_int_equal(ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/small.csv", out, NULL), NCM_ERR_RANGE);
+    expect_msg("small.csv:3: beneficiaries: 3000 is below 5,000");
+    assert_int_equal(ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/bad_money.csv", out, NULL), NCM_ERR_PARSE);
+    expect_msg("bad_money.csv:2:4 (benchmark)");
+    /* allocation walk */
+    int done = 0;
+    for (unsigned long k = 1; k < 300 && !done; k++) {
+        size_t r2 = 77;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/acos.csv", out, &r2);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) done = 1;
+        else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            assert_int_equal(r2, 77);
+        }
+    }
+    assert_true(done);
+    remove(out);
+    done = 0;
+    for (unsigned long k = 1; k < 300 && !done; k++) {
+        ncm_mssp_tracks *y = (ncm_mssp_tracks *)0x1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_mssp_tracks_builtin(0, &y);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) { done = 1; ncm_mssp_tracks_free(y); }
+        else { assert_int_equal(st, NCM_ERR_NOMEM); assert_ptr_equal(y, (ncm_mssp_tracks *)0x1); }
+    }
+    assert_true(done);
+    ncm_mssp_tracks_free(t);
+
+    if (access(NCM_CLI, X_OK) != 0) {
+        printf("skipping the CLI part: %s is not built\n", NCM_CLI);
+        return;
+    }
+    char cmd[1024];
+    snprintf(cmd, sizeof cmd, "\"%s\" mssp --in %s/savings/acos.csv --out %s 2>&1", NCM_CLI, NCM_TEST_DATA, out);
+    FILE *p = popen(cmd, "r");
+    n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = 0;
+    assert_int_equal(pclose(p), 0);
+    assert_non_null(strstr(buf, "settled 5 ACOs"));
+    f = fopen(out, "rb");
+    assert_non_null(f);
+    n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    assert_non_null(strstr(buf, ",3920000.00\n"));
+    remove(out);
+    snprintf(cmd, sizeof cmd, "\"%s\" mssp --in %s/savings/bad_track.csv --out %s 2>&1", NCM_CLI, NCM_TEST_DATA, out);
+    p = popen(cmd, "r");
+    n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = 0;
+    assert_int_equal(WEXITSTATUS(pclose(p)), 1);
+    assert_non_null(strstr(buf, "ncm mssp: "));
+    assert_non_null(strstr(buf, "is not a 2022 track"));
+    snprintf(cmd, sizeof cmd, "\"%s\" mssp --in x.csv 2>&1", NCM_CLI);
+    p = popen(cmd, "r");
+    n = fread(buf, 1, sizeof buf - 1, p);
+    assert_int_equal(WEXITSTATUS(pclose(p)), 2);
+}
+
 /* ------------------------------------------------------------------ CMS public use files */
 
 /* Read a whole file; latin1 = 1 converts bytes >= 0x80 to UTF-8 (the 2018 file is latin-1). */
@@ -522,7 +613,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_msr), cmocka_unit_test(test_by_hand), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_table_csv), cmocka_unit_test(test_cms_puf),
+        cmocka_unit_test(test_table_csv), cmocka_unit_test(test_settle_csv), cmocka_unit_test(test_cms_puf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -236,6 +236,27 @@ NCM_API ncm_status ncm_mssp_settle(const ncm_mssp_tracks *t, size_t n, const uin
                                    const ncm_money *revenue, double *savings_rate, double *msr_out,
                                    ncm_money *generated, double *sharing_rate, ncm_money *earned);
 
+/**
+ * @brief Settle every ACO of a CSV file and write the results to another CSV file.
+ *
+ * Input columns (header names, any order; extra columns are copied through): aco_id, track,
+ * beneficiaries, benchmark, expenditure, quality_met (0 or 1), quality_score (a fraction, or a percent
+ * such as "89.41%"), and optionally alt_quality_met (0 or 1), msr (fraction or percent; empty =
+ * size-based) and revenue (empty = unknown). Money is in dollars (or pounds) with at most two decimals.
+ * Output: every input column as read, then savings_rate, msr_used, generated, sharing_rate, earned
+ * (rates with 8 decimals, money with 2). Errors name file:line:column (header) and the reason.
+ * @param t Track table.
+ * @param year Performance year of the track names (0 if names are unique across the table).
+ * @param in_path Input CSV; not retained.
+ * @param out_path Output CSV to create or replace (not created on failure); not retained.
+ * @param[out] rows Number of ACOs settled; may be NULL.
+ * @return #NCM_OK; #NCM_ERR_IO; #NCM_ERR_PARSE; #NCM_ERR_NOT_FOUND for a missing column or unknown
+ *         track; the codes of ncm_mssp_settle() (with the file position); #NCM_ERR_NOMEM.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_mssp_settle_csv(const ncm_mssp_tracks *t, int year, const char *in_path, const char *out_path,
+                                       size_t *rows);
+
 NCM_END_DECLS
 
 #endif /* NCM_SAVINGS_H */
