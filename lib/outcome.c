@@ -9,6 +9,7 @@
 #include "internal/csv.h"
 #include "internal/dict.h"
 #include "internal/json.h"
+#include "internal/outcome_json.h"
 
 struct ncm_outcome_framework {
     ncm_outcome_options o;
@@ -830,7 +831,7 @@ static ncm_status opt_num(const json_t *obj, const char *key, const char *where,
     return NCM_OK;
 }
 
-static ncm_status from_json(const json_t *root, const char *name, ncm_outcome_framework **out)
+static ncm_status from_json(const json_t *root, const char *name, int require_schema, ncm_outcome_framework **out)
 {
     static const char *const keys[] = {"schema", "round_points", "min_total_score", "domains", "measures", NULL};
     static const char *const dkeys[] = {"id", "weight", NULL};
@@ -842,8 +843,8 @@ static ncm_status from_json(const json_t *root, const char *name, ncm_outcome_fr
     ncm_status st = ncmi_json_check_keys(root, name, keys);
     if (st) return st;
     const json_t *sc = json_object_get(root, "schema");
-    if (!sc) return ncmi_error(NCM_ERR_VERSION, "%s: schema: missing (expected \"" OC_SCHEMA "\")", name);
-    if (!json_is_string(sc) || strcmp(json_string_value(sc), OC_SCHEMA) != 0)
+    if (!sc && require_schema) return ncmi_error(NCM_ERR_VERSION, "%s: schema: missing (expected \"" OC_SCHEMA "\")", name);
+    if (sc && (!json_is_string(sc) || strcmp(json_string_value(sc), OC_SCHEMA) != 0))
         return ncmi_error(NCM_ERR_VERSION, "%s.schema: expected \"" OC_SCHEMA "\"", name);
     ncm_outcome_options o = NCM_OUTCOME_OPTIONS_INIT;
     const json_t *rp = json_object_get(root, "round_points");
@@ -969,7 +970,7 @@ ncm_status ncm_outcome_framework_load_json(const char *path, ncm_outcome_framewo
     json_t *root = NULL;
     ncm_status st = ncmi_json_load_file(path, &root);
     if (st) return st;
-    st = from_json(root, path, out);
+    st = from_json(root, path, 1, out);
     json_decref(root);
     return st;
 }
@@ -982,14 +983,13 @@ ncm_status ncm_outcome_framework_load_json_buffer(const char *text, size_t len, 
     json_t *root = NULL;
     ncm_status st = ncmi_json_load_buffer(text, len, name, &root);
     if (st) return st;
-    st = from_json(root, name, out);
+    st = from_json(root, name, 1, out);
     json_decref(root);
     return st;
 }
 
-ncm_status ncm_outcome_framework_write_json(const ncm_outcome_framework *fw, const char *path)
+ncm_status ncmi_outcome_framework_to_json(const ncm_outcome_framework *fw, json_t **out)
 {
-    if (!fw || !path) return ncmi_error(NCM_ERR_INVALID, "ncm_outcome_framework_write_json: NULL argument");
     json_t *root = json_object(), *doms = json_array(), *ms = json_array();
     int bad = !root || !doms || !ms;
     if (!bad) {
@@ -1036,7 +1036,26 @@ ncm_status ncm_outcome_framework_write_json(const ncm_outcome_framework *fw, con
     }
     json_decref(doms);
     json_decref(ms);
-    ncm_status st = bad ? ncmi_nomem("outcome framework JSON") : ncmi_json_write_file(root, path);
+    if (bad) {
+        json_decref(root);
+        return ncmi_nomem("outcome framework JSON");
+    }
+    *out = root;
+    return NCM_OK;
+}
+
+ncm_status ncmi_outcome_framework_from_json(const json_t *obj, const char *where, ncm_outcome_framework **out)
+{
+    return from_json(obj, where ? where : "outcomes", 0, out);
+}
+
+ncm_status ncm_outcome_framework_write_json(const ncm_outcome_framework *fw, const char *path)
+{
+    if (!fw || !path) return ncmi_error(NCM_ERR_INVALID, "ncm_outcome_framework_write_json: NULL argument");
+    json_t *root = NULL;
+    ncm_status st = ncmi_outcome_framework_to_json(fw, &root);
+    if (st) return st;
+    st = ncmi_json_write_file(root, path);
     json_decref(root);
     return st;
 }

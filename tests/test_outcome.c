@@ -15,6 +15,8 @@
 #include <cmocka.h>
 
 #include "ncm/ncm.h"
+#include "internal/outcome_json.h"
+#include "internal/riskshare_json.h"
 
 #define FW NCM_TEST_DATA "/outcome/framework.json"
 
@@ -372,6 +374,37 @@ static void test_oe(void **state)
     expect_msg("observed[0]");
 }
 
+/* Embedding in other documents (contracts): the internal bridges accept objects without "schema". */
+static void test_embedding(void **state)
+{
+    (void)state;
+    json_error_t err;
+    json_t *o = json_loads("{\"measures\": [{\"id\": \"a\", \"domain\": \"d\", \"method\": \"pass_fail\", \"threshold\": 1}]}", 0, &err);
+    ncm_outcome_framework *fw = NULL;
+    assert_int_equal(ncmi_outcome_framework_from_json(o, "c.json: outcomes", &fw), NCM_OK);
+    json_t *back = NULL;
+    assert_int_equal(ncmi_outcome_framework_to_json(fw, &back), NCM_OK);
+    assert_string_equal(json_string_value(json_object_get(back, "schema")), "ncm.outcomes/1");
+    json_decref(back);
+    ncm_outcome_framework_free(fw);
+    json_object_set_new(o, "schema", json_string("ncm.outcomes/2"));
+    fw = (ncm_outcome_framework *)0x1;
+    assert_int_equal(ncmi_outcome_framework_from_json(o, "c.json: outcomes", &fw), NCM_ERR_VERSION);
+    expect_msg("c.json: outcomes.schema");
+    json_decref(o);
+    o = json_loads("{\"surplus\": {\"bands\": [{\"from\": 0, \"provider_share\": 0.5}]}}", 0, &err);
+    ncm_riskshare *rs = NULL;
+    assert_int_equal(ncmi_riskshare_from_json(o, "c.json: riskshare", &rs), NCM_OK);
+    ncm_money p = 0;
+    assert_int_equal(ncm_riskshare_apply(rs, 1000, 800, &p, NULL), NCM_OK);
+    assert_int_equal(p, 100);
+    assert_int_equal(ncmi_riskshare_to_json(rs, &back), NCM_OK);
+    assert_string_equal(json_string_value(json_object_get(back, "schema")), "ncm.riskshare/1");
+    json_decref(back);
+    ncm_riskshare_free(rs);
+    json_decref(o);
+}
+
 static void test_alloc_failures(void **state)
 {
     (void)state;
@@ -437,7 +470,7 @@ int main(void)
         cmocka_unit_test(test_scores_by_hand), cmocka_unit_test(test_round_points),
         cmocka_unit_test(test_create_validation), cmocka_unit_test(test_json),
         cmocka_unit_test(test_withhold), cmocka_unit_test(test_poisson),
-        cmocka_unit_test(test_oe), cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_oe), cmocka_unit_test(test_embedding), cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
