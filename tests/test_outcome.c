@@ -216,6 +216,11 @@ static void test_json(void **state)
     load_bad("{\"measures\": []}", NCM_ERR_VERSION, "schema: missing");
     load_bad("{\"schema\": \"ncm.outcomes/1\",\n\"measures\": [\n{\"id\": }]}", NCM_ERR_PARSE, "f.json:3:");
     load_bad(HDR "]}", NCM_ERR_PARSE, "non-empty");
+    load_bad("{\"schema\": \"ncm.outcomes/1\", \"domains\": [{\"id\": \"d\", \"weight\": 0}], \"measures\": ["
+             "{\"id\": \"a\", \"domain\": \"d\", \"method\": \"pass_fail\", \"threshold\": 1}]}",
+             NCM_ERR_RANGE, "domain 0 (\"d\"): weight 0 must be positive");
+    load_bad(HDR "{\"id\": \"a\", \"domain\": \"d\", \"method\": \"linear\", \"threshold\": 1, \"tiers\": "
+                 "[{\"at\": 1, \"score\": 1}]}]}", NCM_ERR_INCONSISTENT, "tiers given for method linear");
 
     /* write, reload, write: same bytes; same scores */
     ncm_outcome_framework *fw = load_fw(), *back = NULL;
@@ -256,6 +261,11 @@ static void test_json(void **state)
     double v[1] = {1};
     assert_int_equal(ncm_outcome_score(fw, 1, ids, v, NULL, &r), NCM_ERR_NOT_FOUND);
     expect_msg("result 0: measure \"nope\"");
+    const char *dup[2] = {"A", "A"};
+    double v2[2] = {1, 2};
+    assert_int_equal(ncm_outcome_score(fw, 2, dup, v2, NULL, &r), NCM_ERR_DUPLICATE);
+    expect_msg("result 1: measure \"A\" is given twice");
+    assert_ptr_equal(r, (ncm_outcome_result *)0x1);
     ncm_outcome_framework_free(back);
     ncm_outcome_framework_free(fw);
 }
