@@ -19,5 +19,8 @@
 #include "ncm/population.h"
 #include "ncm/synth.h"
 #include "ncm/capitation.h"
+#include "ncm/riskshare.h"
+#include "ncm/outcome.h"
+#include "ncm/savings.h"
 
 #endif /* NCM_NCM_H */
