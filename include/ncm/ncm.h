@@ -18,5 +18,7 @@
 #include "ncm/money.h"
 #include "ncm/population.h"
 #include "ncm/riskshare.h"
+#include "ncm/contract.h"
+#include "ncm/settle.h"
 
 #endif /* NCM_NCM_H */
