@@ -946,17 +946,18 @@ static void describe(const ncm_contract *c, const sline *l, char *b, size_t cap)
 {
     const ncmi_component *k = &c->comps[l->comp];
     char p1[40], p2[40], p3[40];
+    const int carved = k->carved_by >= 0 && active(&c->comps[k->carved_by], l->year);
     switch ((ncm_line_kind)l->kind) {
     case NCM_LINE_UPFRONT:
         pct(p1, sizeof p1, l->rate);
-        snprintf(b, cap, "%s of the year's value%s", p1, k->carved_by >= 0 ? " less the outcome pot" : "");
+        snprintf(b, cap, "%s of the year's value%s", p1, carved ? " less the outcome pot" : "");
         break;
     case NCM_LINE_MANAGEMENT_FEE: pct(p1, sizeof p1, l->rate); snprintf(b, cap, "management fee %s of the year's value", p1); break;
     case NCM_LINE_CAPITATION:
         if (k->amounts) snprintf(b, cap, "capitation budget for the year");
         else {
             pct(p1, sizeof p1, l->rate);
-            snprintf(b, cap, "capitation %s of the year's value%s", p1, k->carved_by >= 0 ? " less the outcome pot" : "");
+            snprintf(b, cap, "capitation %s of the year's value%s", p1, carved ? " less the outcome pot" : "");
         }
         break;
     case NCM_LINE_ACTIVITY: snprintf(b, cap, "price x volume (%.0f)", l->rate); break;
