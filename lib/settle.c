@@ -979,8 +979,8 @@ static void describe(const ncm_contract *c, const sline *l, char *b, size_t cap)
         break;
     case NCM_LINE_VAT:
         pct(p1, sizeof p1, l->rate);
-        snprintf(b, cap, "VAT %s on \"%s\" paid to the authority%s", p1, c->comps[l->ref].name,
-                 k->borne_by_provider ? " (borne by the provider, unfunded)" : "");
+        snprintf(b, cap, "VAT %s on \"%s\" %s", p1, c->comps[l->ref].name,
+                 k->borne_by_provider ? "borne by the provider" : "paid on to the authority");
         break;
     case NCM_LINE_TRANSFORMATION: snprintf(b, cap, "transformation funding"); break;
     case NCM_LINE_RISK_SHARE: {
@@ -1086,7 +1086,7 @@ static ncm_status add_year(ncm_ledger *l, const ncm_contract *c, const ncm_actua
         l->risk = rr;
         l->riskcap = nc;
     }
-    memcpy(l->risk + l->nrisk, o->risk, o->nrisk * sizeof *o->risk);
+    if (o->nrisk) memcpy(l->risk + l->nrisk, o->risk, o->nrisk * sizeof *o->risk);
     l->nrisk += o->nrisk;
     return NCM_OK;
 }
