@@ -105,6 +105,59 @@ static ncm_status emit(const yin *in, yout *o, size_t comp, int kind, int payer,
     return NCM_OK;
 }
 
+/* ncm_money_split() without its allocation, for the hot path (n <= MAXP): the same largest-remainder
+ * method, the same long double arithmetic and the same order (remainder descending, then index), so
+ * the parts are identical (test_settle checks this against ncm_money_split). Weights are validated by
+ * the contract loader; returns -1 if they sum to zero. */
+static int split_small(ncm_money total, const double *w, size_t n, ncm_money *out)
+{
+    long double W = 0;
+    for (size_t i = 0; i < n; i++) W += w[i];
+    if (!(W > 0)) return -1;
+    int64_t T = total < 0 ? -total : total, sum = 0;
+    long double rem[MAXP];
+    size_t idx[MAXP], k = 0;
+    for (size_t i = 0; i < n; i++) {
+        out[i] = 0;
+        if (!(w[i] > 0)) continue;
+        long double q = (long double)T * (long double)w[i] / W;
+        long double f = floorl(q);
+        if (f > (long double)T) f = (long double)T;
+        if (f < 0) f = 0;
+        out[i] = (int64_t)f;
+        rem[i] = q - f;
+        sum += (int64_t)f;
+        /* insert i into idx, kept sorted by remainder descending, then index ascending */
+        size_t j = k++;
+        while (j > 0 && rem[idx[j - 1]] < rem[i]) {
+            idx[j] = idx[j - 1];
+            j--;
+        }
+        idx[j] = i;
+    }
+    int64_t d = T - sum;
+    if (d > 0) {
+        for (size_t j = 0; d > 0; j = (j + 1) % k, d--) out[idx[j]] += 1;
+    } else if (d < 0) {
+        for (size_t j = k; d < 0; j = (j == 0 ? k : j)) {
+            j--;
+            if (out[idx[j]] > 0) {
+                out[idx[j]] -= 1;
+                d++;
+            }
+        }
+    }
+    if (total < 0)
+        for (size_t i = 0; i < n; i++) out[i] = -out[i];
+    return 0;
+}
+
+NCMI_HIDDEN int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out);
+int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out)
+{
+    return n > MAXP ? -1 : split_small(total, w, n, out);
+}
+
 static ncm_status mulr(const yin *in, const ncmi_component *k, ncm_money a, double r, ncm_money *out)
 {
     if (ncm_money_mul_rate(a, r, NCM_ROUND_HALF_EVEN, out) != NCM_OK)
@@ -125,8 +178,8 @@ static ncm_status pay(const ncm_contract *c, const yin *in, yout *o, size_t comp
     double w[MAXP];
     ncm_money parts[MAXP], bparts[MAXP];
     member_weights(c, w);
-    if (ncm_money_split(amount, w, c->nmembers, parts) || ncm_money_split(base, w, c->nmembers, bparts))
-        return yfail(in, NCM_ERR_INTERNAL, "component \"%s\": split failed: %s", c->comps[comp].name, ncm_last_error());
+    if (split_small(amount, w, c->nmembers, parts) || split_small(base, w, c->nmembers, bparts))
+        return yfail(in, NCM_ERR_INTERNAL, "component \"%s\": member value shares sum to zero", c->comps[comp].name);
     for (size_t m = 0; m < c->nmembers; m++) {
         ncm_status st = emit(in, o, comp, kind, payer, c->members[m], -1, bparts[m], rate, parts[m]);
         if (st) return st;
@@ -185,7 +238,7 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
                                  k->name, c->parties[c->members[m]].name);
                 w[m] = c->parties[c->members[m]].value_share;
             }
-            if (ncm_money_split(T, w, c->nmembers, bud)) return yfail(in, NCM_ERR_INTERNAL, "budget split failed");
+            if (split_small(T, w, c->nmembers, bud)) return yfail(in, NCM_ERR_INTERNAL, "budget split failed");
         }
         cost = 0;
         for (size_t m = 0; m < c->nmembers; m++) {
@@ -253,7 +306,7 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
         double wsum = 0;
         for (size_t m = 0; m < c->nmembers; m++) wsum += w[m];
         ncm_money parts[MAXP];
-        if (ncm_money_split(prov, w, c->nmembers, parts)) return yfail(in, NCM_ERR_INTERNAL, "member split failed");
+        if (split_small(prov, w, c->nmembers, parts)) return yfail(in, NCM_ERR_INTERNAL, "member split failed");
         for (size_t m = 0; m < c->nmembers; m++) {
             if ((st = emit(in, o, ki, NCM_LINE_RISK_MEMBER, comm, c->members[m], -1, prov < 0 ? -prov : prov,
                            w[m] / wsum, parts[m])))
