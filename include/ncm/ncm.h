@@ -22,5 +22,7 @@
 #include "ncm/riskshare.h"
 #include "ncm/outcome.h"
 #include "ncm/savings.h"
+#include "ncm/contract.h"
+#include "ncm/settle.h"
 
 #endif /* NCM_NCM_H */
