@@ -111,6 +111,8 @@ static ncm_status intern_text(const ncm_text_column *t, size_t n, field_ref f, i
     } else if (t->values) {
         for (size_t i = 0; i < n; i++) {
             const char *s = t->values[i];
+            if (unique && i + 16 < n && t->values[i + 16]) /* a large table: fetch ahead */
+                ncmi_dict_prefetch(d, t->values[i + 16], strlen(t->values[i + 16]));
             if (!s) {
                 st = row_fail(f, i, NCM_ERR_INVALID, "missing value (NULL string)");
                 goto fail;
@@ -260,7 +262,7 @@ static ncm_status validate_numbers(const ncm_population_columns *c, const ncmi_p
 
 /* ------------------------------------------------------------------ geography nesting */
 
-static ncm_status build_parents(ncm_population *p, const ncmi_pop_source *src)
+ncm_status ncmi_population_build_parents(ncm_population *p, const ncmi_pop_source *src)
 {
     int levels[NCM_LEVEL_COUNT], nl = 0;
     for (int l = 0; l < NCM_LEVEL_COUNT; l++) {
@@ -440,7 +442,7 @@ ncm_status ncmi_population_build(const ncm_population_columns *c, const ncmi_pop
             }
         }
     }
-    if ((st = build_parents(p, src))) goto fail;
+    if ((st = ncmi_population_build_parents(p, src))) goto fail;
     *out = p;
     return NCM_OK;
 fail:
