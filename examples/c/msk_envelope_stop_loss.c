@@ -2,18 +2,20 @@
  * 95% paid up front and 2.5% management fee, and individual stop-loss on the prime's patients with its
  * premium-equivalent expected cost under a lognormal cost distribution.
  *
- * Build: the example_msk_envelope_stop_loss target. Expected output:
- * year  contract value      growth        up front (95%)  management (2.5%)
- *    1     26,500,000.00          0.00     25,175,000.00        662,500.00
- *    2     26,844,500.00    344,500.00     25,502,275.00        671,112.50
- *    3     27,193,478.50    348,978.50     25,833,804.58        679,836.96
- *    4     27,546,993.72    353,515.22     26,169,644.03        688,674.84
- *    5     27,905,104.64    358,110.92     26,509,849.41        697,627.62
- * term    135,990,076.86
+ * Build: the example_msk_envelope_stop_loss target (ctest example_msk_envelope_stop_loss_output replays the output below).
  *
- * stop-loss: attachment 25,000.00, coinsurance 10%, limit 250,000.00
- *   simulated year: total cost 25,938,765.58, provider keeps 25,225,084.93, protection pays 713,680.65 (52 patients above the attachment)
- *   premium-equivalent expected cost (closed form): 758,155.66 a year (37.91 per patient)
+ * Expected output:
+ *   year  contract value      growth        up front (95%)  management (2.5%)
+ *      1     26,500,000.00          0.00     25,175,000.00        662,500.00
+ *      2     26,844,500.00    344,500.00     25,502,275.00        671,112.50
+ *      3     27,193,478.50    348,978.50     25,833,804.58        679,836.96
+ *      4     27,546,993.72    353,515.22     26,169,644.03        688,674.84
+ *      5     27,905,104.64    358,110.92     26,509,849.41        697,627.62
+ *   term    135,990,076.86
+ *
+ *   stop-loss: attachment 25,000.00, coinsurance 10%, limit 250,000.00
+ *     simulated year: total cost 25,938,765.58, provider keeps 25,225,084.93, protection pays 713,680.65 (52 patients above the attachment)
+ *     premium-equivalent expected cost (closed form): 758,155.66 a year (37.91 per patient)
  */
 #include <math.h>
 #include <stdint.h>
