@@ -375,6 +375,11 @@ static void test_year_of_care(void **state)
     assert_int_equal(am[0], 170000); /* 20000 + 150000 */
     assert_int_equal(am[1], 395000); /* 20000 + 75000 + 300000 */
     assert_int_equal(ncm_budget_gross(b), 565000);
+    int64_t rows[5] = {0, 1, 2, 3, 4};
+    ncm_budget *b2 = NULL;
+    assert_int_equal(ncm_budget_recalculate(b, &p, rows, 6, NULL, &b2), NCM_ERR_INVALID);
+    ASSERT_MSG("year-of-care");
+    assert_null(b2);
     ncm_budget_free(b);
     /* half-even per person: 200.01 x 6/12 = 100.005 -> 100.00 */
     prices[0] = 20001;
@@ -679,6 +684,16 @@ static void test_midyear(void **state)
     /* the original is untouched */
     for (int i = 0; i < 4; i++) assert_int_equal(ncm_budget_person_amounts(b0)[i], 120000);
     assert_null(ncm_budget_person_paid(b0));
+    ncm_budget_free(b1);
+    /* a mid-year rate change (1,200.00 -> 1,440.00 a year) with the same people: new amounts 1,440 each,
+     * paid 600 each (half of the original 1,200), true-up 840 each */
+    ncm_capitation_options o2 = o;
+    o2.base_rate = 144000;
+    int64_t same[4] = {0, 1, 2, 3};
+    assert_int_equal(ncm_budget_recalculate(b0, &p, same, 6, &o2, &b1), NCM_OK);
+    assert_int_equal(ncm_budget_person_amounts(b1)[2], 144000);
+    assert_int_equal(ncm_budget_person_paid(b1)[2], 60000);
+    assert_int_equal(ncm_budget_gross(b1) - ncm_budget_paid_total(b1), 4 * 84000);
     ncm_budget_free(b1);
     /* a leaver missing from the mapping */
     b1 = NULL;
