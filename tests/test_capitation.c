@@ -1215,6 +1215,15 @@ static void test_cli(void **state)
     slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
     if (!strstr(out, ",904.77\n") || !strstr(out, "p3,B,N1,X,healthy,") || !strstr(out, ",452.38\n"))
         fail_msg("person budget: %s", out);
+    /* a fixed envelope of 97.00 split by months 12, 6, 12, 8 (sum 38): 30.63157, 15.31578, 30.63157, 20.42105;
+     * floors sum 96.99, the spare penny to the largest remainder (p2): healthy 61.26, LTC 15.32 + 20.42 = 35.74 */
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --envelope 97.00 --by segment --out %s",
+             NCM_TEST_DATA, "/tmp/ncm_cap_budget.csv");
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    assert_string_equal(out, "segment,people,exposure,weighted,amount\n"
+                             "healthy,2,2.000000,2.000000,61.26\n"
+                             "LTC,2,1.166667,1.166667,35.74\n");
     snprintf(args, sizeof args,
              "capitate --people %s/capitation/people.csv --scores %s/capitation/scores_missing.csv --base-rate 1000.00",
              NCM_TEST_DATA, NCM_TEST_DATA);
