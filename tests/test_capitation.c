@@ -1083,6 +1083,13 @@ static void test_alloc_failures(void **state)
     WALK(ncm_capitation_run(&p, &o, &b), (void)0, b == NULL);
     int64_t row[4] = {3, 2, 1, 0};
     WALK(ncm_budget_recalculate(b, &p, row, 3, NULL, &b2), ncm_budget_free(b2), b2 == NULL);
+    /* a second level that does not nest in the first (its ids are copied after the fill) */
+    ncm_capitation_people q = p;
+    static const uint32_t cross[4] = {0, 1, 0, 1};
+    q.level_ids[1] = cross;
+    q.level_count[1] = 2;
+    q.unit_names[1] = NULL;
+    WALK(ncm_capitation_run(&q, &o, &b2), ncm_budget_free(b2), b2 == NULL);
     ncm_budget_free(b);
     b = NULL;
     ncm_money prices[2] = {100, 200};
