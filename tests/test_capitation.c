@@ -1089,6 +1089,7 @@ static void test_alloc_failures(void **state)
     q.level_ids[1] = cross;
     q.level_count[1] = 2;
     q.unit_names[1] = NULL;
+    b2 = NULL;
     WALK(ncm_capitation_run(&q, &o, &b2), ncm_budget_free(b2), b2 == NULL);
     ncm_budget_free(b);
     b = NULL;
