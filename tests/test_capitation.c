@@ -1198,6 +1198,15 @@ static void test_cli(void **state)
                      "A,1000.00,825.00,1082.14,"))
         fail_msg("alloc.csv: %s", out);
     if (!strstr(out, "C,1000.00,1650.00,1135.72,")) fail_msg("alloc.csv: %s", out);
+    /* targets as fractions (0.25, 0.25, 0.5) are the same shares: same allocations */
+    snprintf(args, sizeof args,
+             "pace --previous %s/capitation/prev.csv --target %s/capitation/target_shares.csv --envelope 3300.00 --floor 0.01 "
+             "--cap 0.05 --out /tmp/ncm_cap_alloc.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_alloc.csv", out, sizeof out);
+    if (!strstr(out, "A,1000.00,825.00,1082.14,") || !strstr(out, "C,1000.00,1650.00,1135.72,"))
+        fail_msg("alloc.csv: %s", out);
     snprintf(args, sizeof args,
              "pace --previous %s/capitation/prev.csv --target %s/capitation/target_missing.csv --envelope 3300.00 --out "
              "/tmp/ncm_cap_alloc.csv",
