@@ -976,7 +976,7 @@ ncm_status ncm_contract_to_json(const ncm_contract *c, char *buf, size_t cap, si
     char *s = dump(c);
     if (!s) return ncmi_nomem("contract JSON text");
     size_t n = strlen(s);
-    if (len) *len = n;
+    if (len) *len = n + 1; /* the text ends with a newline */
     if (cap < n + 2) {
         free(s);
         if (buf && cap) buf[0] = 0;
@@ -985,7 +985,6 @@ ncm_status ncm_contract_to_json(const ncm_contract *c, char *buf, size_t cap, si
     memcpy(buf, s, n);
     buf[n] = '\n';
     buf[n + 1] = 0;
-    if (len) *len = n + 1;
     free(s);
     return NCM_OK;
 }

@@ -495,6 +495,57 @@ static void test_components(void **state)
     ncm_contract_free(c);
 }
 
+/* A threshold net of which the bands apply, and a cap, show up as their own lines.
+ * Up-front 90% of 1,000,000.00 = 900,000.00 is the base; cost 800,000.00 -> surplus 100,000.00.
+ * Threshold 2% of 900,000 = 18,000.00 stays with the commissioner; the net 82,000.00 is split 50/50
+ * (41,000.00 each); the provider's 41,000.00 is capped at 10,000.00, so 31,000.00 more goes back.
+ * Returned: 41,000 + 18,000 + 31,000 = 90,000.00; the provider keeps 10,000.00.
+ * A deficit of 50,000.00 (cost 950,000.00) is shared 50/50 from the first pound: the commissioner
+ * pays 25,000.00. */
+static void test_threshold_and_cap_lines(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"name\": \"g\", \"form\": \"block\", \"term_years\": 2,"
+        " \"value\": {\"year1\": \"1000000.00\", \"growth\": 0},"
+        " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"}],"
+        " \"components\": [{\"name\": \"up\", \"type\": \"upfront\", \"share\": 0.9},"
+        " {\"name\": \"rs\", \"type\": \"risk_share\", \"base\": \"up\", \"schedule\": {"
+        "\"surplus\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 0.5}],"
+        " \"threshold\": {\"rate\": 0.02, \"gate\": \"net\"}, \"cap\": {\"money\": \"10000.00\"}},"
+        " \"deficit\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 0.5}]}}}]}";
+    ncm_contract *c = load_text(doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(800000)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, P(950000)), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_ledger_count(l), 6);
+    int kind[6];
+    size_t payer[6];
+    ncm_money base[6], amt[6];
+    assert_int_equal(ncm_ledger_keys(l, NULL, kind, NULL, payer, NULL, 6), NCM_OK);
+    assert_int_equal(ncm_ledger_amounts(l, base, NULL, amt, NULL, NULL, 6), NCM_OK);
+    assert_int_equal(kind[1], NCM_LINE_RISK_SHARE);
+    assert_int_equal(base[1], P(82000));
+    assert_int_equal(amt[1], P(41000));
+    assert_int_equal(kind[2], NCM_LINE_RISK_THRESHOLD);
+    assert_int_equal(amt[2], P(18000));
+    assert_int_equal(kind[3], NCM_LINE_RISK_LIMIT);
+    assert_int_equal(amt[3], P(31000));
+    assert_int_equal(payer[3], party(c, "P"));
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000) - P(90000));
+    /* year 2: the commissioner pays its half of the deficit */
+    assert_int_equal(kind[5], NCM_LINE_RISK_SHARE);
+    assert_int_equal(amt[5], P(25000));
+    assert_int_equal(payer[5], party(c, "C"));
+    assert_string_equal(ncm_ledger_what(l, 5), "deficit band [0%, inf): commissioner 50%");
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void test_settle_errors(void **state)
 {
     (void)state;
@@ -829,6 +880,7 @@ int main(void)
         cmocka_unit_test(test_bedfordshire),          cmocka_unit_test(test_true_up),
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
+        cmocka_unit_test(test_threshold_and_cap_lines),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),
