@@ -20,5 +20,7 @@
 #include "ncm/riskshare.h"
 #include "ncm/contract.h"
 #include "ncm/settle.h"
+#include "ncm/outcome.h"
+#include "ncm/savings.h"
 
 #endif /* NCM_NCM_H */
