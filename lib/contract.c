@@ -10,6 +10,7 @@
 #include "internal/common.h"
 #include "internal/contract_impl.h"
 #include "internal/json.h"
+#include "internal/outcome_json.h"
 #include "internal/riskshare_json.h"
 
 /* ------------------------------------------------------------------ names */
@@ -55,6 +56,7 @@ static void free_component(ncmi_component *k)
     ncmi_free(k->split_shares);
     ncmi_free(k->cascade);
     ncm_riskshare_free(k->schedule);
+    ncm_outcome_framework_free(k->framework);
     ncmi_free(k->builtin);
 }
 
@@ -403,8 +405,8 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         /* capitation */ {"share", "amounts"},
         /* activity */ {"price", "threshold", "marginal_rate"},
         /* care_coordination */ {"pmpm"},
-        /* outcome_pot */ {"share", "gate", "carve_from"},
-        /* withhold */ {"of", "rate", "earn_back_threshold", "earn_back_below"},
+        /* outcome_pot */ {"share", "gate", "carve_from", "framework"},
+        /* withhold */ {"of", "rate", "earn_back_threshold", "earn_back_below", "framework"},
         /* vat */ {"rate", "on", "vatable_share", "borne_by", "authority"},
         /* transformation */ {"amounts"},
         /* risk_share */ {"base", "schedule", "split", "cascade"},
@@ -668,6 +670,13 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         break;
     }
     }
+    json_t *fwj = json_object_get(o, "framework");
+    if (fwj) {
+        if (!json_is_object(fwj)) return FAIL(&cx, NCM_ERR_PARSE, "framework: must be an ncm.outcomes/1 object");
+        char where[300];
+        snprintf(where, sizeof where, "%s: %s: framework", cx.file, cx.where);
+        if ((st = ncmi_outcome_framework_from_json(fwj, where, &k->framework))) return st;
+    }
     if (k->type == NCM_COMPONENT_VAT && k->has_payee)
         return FAIL(&cx, NCM_ERR_INCONSISTENT, "payee: a vat component pays the authority; give \"authority\" instead");
     return NCM_OK;
@@ -909,6 +918,11 @@ static json_t *component_json(const ncm_contract *c, const ncmi_component *k)
         }
         break;
     }
+    }
+    if (k->framework) {
+        json_t *fj = NULL;
+        if (ncmi_outcome_framework_to_json(k->framework, &fj) != NCM_OK) e = 1;
+        else e |= json_object_set_new(o, "framework", fj);
     }
     if (e) {
         json_decref(o);

@@ -546,6 +546,93 @@ static void test_threshold_and_cap_lines(void **state)
     ncm_contract_free(c);
 }
 
+/* An outcome pot scored by an embedded outcome framework (outcome.h) from measure results.
+ * Pot 10% of 1,000,000.00 = 100,000.00. Measures: M1 linear from 50 (floor) to 80 (target): 62 gives
+ * 10 x 12/30 = 4 points; M2 pass/fail at 0.95, a gateway: 0.97 gives 10 points. One domain, equal
+ * weights: (4 + 10) / 20 x 100 = 70 -> score 0.7 -> 70,000.00 earned.
+ * With M2 at 0.90 the gateway fails and nothing is earned. */
+static const char *framework_doc =
+    "{\"schema\": 1, \"name\": \"f\", \"form\": \"block\", \"term_years\": 1,"
+    " \"value\": {\"by_year\": [\"1000000.00\"]},"
+    " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"}],"
+    " \"components\": [{\"name\": \"up\", \"type\": \"upfront\", \"share\": 0.9},"
+    " {\"name\": \"pot\", \"type\": \"outcome_pot\", \"share\": 0.1, \"framework\": {"
+    "\"domains\": [{\"id\": \"d\", \"weight\": 1}],"
+    " \"measures\": [{\"id\": \"M1\", \"name\": \"m1\", \"domain\": \"d\", \"method\": \"linear\","
+    " \"threshold\": 50, \"benchmark\": 80},"
+    " {\"id\": \"M2\", \"name\": \"m2\", \"domain\": \"d\", \"method\": \"pass_fail\", \"threshold\": 0.95,"
+    " \"gateway\": true}]}}]}";
+
+static void test_framework_scored_pot(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(framework_doc);
+    /* the embedded framework survives a write and a reload */
+    size_t len;
+    assert_int_equal(ncm_contract_to_json(c, NULL, 0, &len), NCM_ERR_BUFFER);
+    char *w1 = malloc(len + 1), *w2 = malloc(len + 1);
+    assert_int_equal(ncm_contract_to_json(c, w1, len + 1, NULL), NCM_OK);
+    assert_non_null(strstr(w1, "\"framework\""));
+    ncm_contract *c2 = load_text(w1);
+    assert_int_equal(ncm_contract_to_json(c2, w2, len + 1, NULL), NCM_OK);
+    assert_string_equal(w1, w2);
+    ncm_contract_free(c2);
+    free(w1);
+    free(w2);
+
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const char *ids[2] = {"M1", "M2"};
+    const double val[2] = {62, 0.97};
+    assert_int_equal(ncm_actuals_score_results(a, 1, NULL, 2, ids, val, NULL), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000) + P(70000));
+    ncm_ledger_free(l);
+    /* the same from a results CSV, with the gateway failing */
+    char *f = tmpfile_with("year,measure_id,value\n1,M1,62\n1,M2,0.90\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    /* an unknown measure: the file is named, the actuals are unchanged (still the failed gateway) */
+    f = tmpfile_with("year,measure_id,value,component\n1,M1,80,pot\n1,Z,1,pot\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), f));
+    assert_non_null(strstr(ncm_last_error(), "Z"));
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    f = tmpfile_with("year,measure_id,value,component\n1,M1,80,up\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), ":2:4 (component): no component named \"up\" with an outcome framework"));
+    remove(f);
+    free(f);
+    assert_int_equal(ncm_actuals_score_results(a, 1, "up", 2, ids, val, NULL), NCM_ERR_NOT_FOUND);
+    /* allocation failures while reading results leave nothing behind */
+    f = tmpfile_with("year,measure_id,value\n1,M1,62\n1,M2,0.97\n");
+    int ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_actuals_read_results_csv(a, f);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ok = 1;
+        else assert_int_equal(st, NCM_ERR_NOMEM);
+    }
+    assert_true(ok);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(970000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void test_settle_errors(void **state)
 {
     (void)state;
@@ -880,7 +967,7 @@ int main(void)
         cmocka_unit_test(test_bedfordshire),          cmocka_unit_test(test_true_up),
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
-        cmocka_unit_test(test_threshold_and_cap_lines),
+        cmocka_unit_test(test_threshold_and_cap_lines), cmocka_unit_test(test_framework_scored_pot),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),
