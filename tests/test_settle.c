@@ -845,6 +845,22 @@ static void test_cli(void **state)
     char *s = slurp(sum);
     /* Circle: received 25,175,000 + 662,500; paid out 458,125; cost 23m; result 2,379,375.00 */
     assert_non_null(strstr(s, "Circle,25837500.00,458125.00,25379375.00,23000000.00,2379375.00,25379375.00\n"));
+    /* UnitingCare at the bid with scores and a JSON ledger: the provider's net over five years is
+     * 715,582,900.00 against costs of 762,000,000.00 (worked in test_unitingcare) */
+    snprintf(cmd, sizeof cmd,
+             "%s settle --contract %sunitingcare_bid.json --actuals %sunitingcare_actuals.csv --outcomes "
+             "%sunitingcare_outcomes.csv --out %s --json %s.json --summary > %s.sum",
+             NCM_CLI, EXAMPLES, EXAMPLES, EXAMPLES, out, out, out);
+    assert_int_equal(run(cmd), 0);
+    free(s);
+    s = slurp(sum);
+    assert_non_null(strstr(s, "UnitingCare Partnership,722710000.00,7127100.00,715582900.00,762000000.00,-46417100.00,"));
+    char js[600];
+    snprintf(js, sizeof js, "%s.json", out);
+    char *j = slurp(js);
+    assert_non_null(strstr(j, "\"result\": \"-46417100.00\""));
+    free(j);
+    remove(js);
     /* usage errors exit 2, bad input exits 1 with the message */
     snprintf(cmd, sizeof cmd, "%s settle --contract %sbedfordshire_msk.json --actuals %s 2>/dev/null", NCM_CLI, EXAMPLES, act);
     assert_int_equal(run(cmd), 2);
