@@ -286,7 +286,8 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
     } else {
         for (size_t m = 0; m < c->nmembers; m++) {
             /* own surplus goes into the pool (member -> commissioner); own deficit is met from it */
-            if ((st = emit(in, o, ki, NCM_LINE_RISK_POOL, c->members[m], comm, -1, bud[m], 1.0, own[m]))) return st;
+            if ((st = emit(in, o, ki, NCM_LINE_RISK_POOL, c->members[m], comm, -1, own[m] < 0 ? -own[m] : own[m], 1.0, own[m])))
+                return st;
         }
         double w[MAXP];
         int any = 0;
@@ -1233,7 +1234,10 @@ static void describe(const ncm_contract *c, const sline *l, char *b, size_t cap)
     }
     case NCM_LINE_RISK_THRESHOLD: snprintf(b, cap, "variance within the threshold, to the commissioner"); break;
     case NCM_LINE_RISK_LIMIT: snprintf(b, cap, "cap or floor on the provider's share"); break;
-    case NCM_LINE_RISK_POOL: snprintf(b, cap, "own variance pooled (budget less cost)"); break;
+    case NCM_LINE_RISK_POOL:
+        snprintf(b, cap, l->payee == c->commissioner ? "own surplus (budget less cost) paid into the pool"
+                                                     : "own deficit (cost less budget) met from the pool");
+        break;
     case NCM_LINE_RISK_MEMBER:
         snprintf(b, cap, "split of the members' share of the system %s (weight %.6g)", l->payer == c->commissioner ? "gain" : "loss",
                  l->rate);
