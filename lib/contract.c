@@ -702,18 +702,25 @@ static ncm_status load_components(const ctx *cx, ncm_contract *c, json_t *arr)
     }
     for (size_t i = 0; i < n; i++)
         if ((st = load_component_b(cx, c, i, json_array_get(arr, i)))) return st;
-    /* upper bound on lines per year: members (or 1) per payment line, x2 for risk share plus cascades */
-    size_t m = c->nmembers > 0 ? c->nmembers : 1, lines = 0;
+    /* upper bound on the lines of one settled year: payment lines first (one per payee, two for
+     * activity), then withholds (two per withheld line), VAT (two per taxed line), risk shares (one per
+     * band plus threshold and limit lines, or two per member when pooled, plus cascades) */
+    size_t m = c->nmembers > 0 ? c->nmembers : 1, lines = 0, per_comp[NCM_CONTRACT_MAX_COMPONENTS];
     for (size_t i = 0; i < n; i++) {
         const ncmi_component *k = &c->comps[i];
         size_t per = k->payee == NCMI_PAYEE_MEMBERS ? m : 1;
-        switch (k->type) {
-        case NCM_COMPONENT_ACTIVITY: lines += 2 * per; break;
-        case NCM_COMPONENT_WITHHOLD: lines += 2 * m; break;
-        case NCM_COMPONENT_VAT: lines += 2 * m * k->non; break;
-        case NCM_COMPONENT_RISK_SHARE: lines += 2 * per + 16 + k->ncascade; break;
-        default: lines += per; break;
-        }
+        per_comp[i] = 0;
+        if (k->type <= NCM_COMPONENT_OUTCOME_POT || k->type == NCM_COMPONENT_TRANSFORMATION)
+            per_comp[i] = k->type == NCM_COMPONENT_ACTIVITY ? 2 * per : per;
+        lines += per_comp[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ncmi_component *k = &c->comps[i];
+        if (k->type == NCM_COMPONENT_WITHHOLD) lines += 2 * per_comp[k->of];
+        if (k->type == NCM_COMPONENT_VAT)
+            for (size_t j = 0; j < k->non; j++) lines += 2 * per_comp[k->on[j]];
+        if (k->type == NCM_COMPONENT_RISK_SHARE)
+            lines += (k->payee == NCMI_PAYEE_MEMBERS ? 2 * m : ncm_riskshare_band_count(k->schedule) + 2) + k->ncascade;
     }
     c->max_lines = lines;
     return NCM_OK;

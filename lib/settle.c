@@ -1424,6 +1424,16 @@ ncm_status ncm_settle(const ncm_contract *c, const ncm_actuals *a, const ncm_set
 }
 
 size_t ncm_ledger_count(const ncm_ledger *l) { return l ? l->n : 0; }
+
+ncm_status ncm_ledger_years(const ncm_ledger *l, unsigned *years, size_t cap, size_t *count)
+{
+    if (!l) return ncmi_error(NCM_ERR_INVALID, "ncm_ledger_years: NULL ledger");
+    if (count) *count = l->nyears;
+    if (!years) return NCM_OK;
+    if (cap < l->nyears) return ncmi_error(NCM_ERR_BUFFER, "ncm_ledger_years: array of %zu for %zu years", cap, l->nyears);
+    for (size_t i = 0; i < l->nyears; i++) years[i] = l->years[i];
+    return NCM_OK;
+}
 size_t ncm_ledger_party_count(const ncm_ledger *l) { return l ? l->np : 0; }
 const char *ncm_ledger_party_name(const ncm_ledger *l, size_t p) { return l && p < l->np ? l->party[p] : NULL; }
 const char *ncm_ledger_component_name(const ncm_ledger *l, size_t k) { return l && k < l->nc ? l->comp[k] : NULL; }

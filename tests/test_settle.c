@@ -175,6 +175,13 @@ static void test_bedfordshire(void **state)
     assert_int_equal(payee[3], ccg);
     assert_string_equal(ncm_ledger_what(l, 3), "surplus band [5%, inf): commissioner 50%");
     assert_int_equal(ncm_ledger_keys(l, yr, NULL, NULL, NULL, NULL, 3), NCM_ERR_BUFFER);
+    size_t ny = 0;
+    unsigned ys[5];
+    assert_int_equal(ncm_ledger_years(l, ys, 5, &ny), NCM_OK);
+    assert_int_equal(ny, 5);
+    assert_int_equal(ys[0], 1);
+    assert_int_equal(ys[4], 5);
+    assert_int_equal(ncm_ledger_years(l, ys, 4, &ny), NCM_ERR_BUFFER);
     ncm_ledger_free(l);
     ncm_actuals_free(a);
     ncm_contract_free(c);
@@ -633,6 +640,40 @@ static void test_framework_scored_pot(void **state)
     ncm_contract_free(c);
 }
 
+/* The line bound per year is tight: an activity line above its threshold (2 lines), VAT funded by the
+ * commissioner on both (4 lines) and a withhold of both (4 lines): 10 lines, nothing else to spare.
+ * 150 x 10.00 with 100 at full price: 1,000.00 + 50 x 10.00 x 0.5 = 250.00; VAT 20%: 200.00 + 50.00,
+ * funded and paid on; withhold 10%: 100.00 and 25.00, earned back at score 0.4: 40.00 and 10.00.
+ * Provider net: 1,250 + 250 - 250 - 125 + 50 = 1,175.00. */
+static void test_tight_line_bound(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"name\": \"b\", \"form\": \"activity\", \"term_years\": 1,"
+        " \"value\": {\"by_year\": [\"0.00\"]},"
+        " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"},"
+        " {\"name\": \"T\", \"role\": \"external\"}],"
+        " \"components\": [{\"name\": \"a\", \"type\": \"activity\", \"price\": \"10.00\", \"threshold\": 100,"
+        " \"marginal_rate\": 0.5},"
+        " {\"name\": \"v\", \"type\": \"vat\", \"rate\": 0.2, \"on\": [\"a\"], \"borne_by\": \"commissioner\","
+        " \"authority\": \"T\"},"
+        " {\"name\": \"w\", \"type\": \"withhold\", \"of\": \"a\", \"rate\": 0.1}]}";
+    ncm_contract *c = load_text(doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "a", 150), NCM_OK);
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 0.4), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_ledger_count(l), 10);
+    assert_int_equal(net(l, 1, party(c, "P")), P(1175));
+    assert_int_equal(net(l, 1, party(c, "T")), P(250));
+    check_balanced(l, 1);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void test_settle_errors(void **state)
 {
     (void)state;
@@ -984,6 +1025,7 @@ int main(void)
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
         cmocka_unit_test(test_threshold_and_cap_lines), cmocka_unit_test(test_framework_scored_pot),
+        cmocka_unit_test(test_tight_line_bound),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),

@@ -316,6 +316,18 @@ NCM_API void ncm_ledger_free(ncm_ledger *l);
 NCM_API size_t ncm_ledger_count(const ncm_ledger *l);
 
 /**
+ * @brief The contract years that were settled, in order.
+ * @param l The ledger.
+ * @param[out] years Caller's array, or NULL to ask for the count.
+ * @param cap Size of @p years.
+ * @param[out] count Receives the number of settled years (may be NULL).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p l; #NCM_ERR_BUFFER if @p years is given and @p cap is
+ *         smaller than the count.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_ledger_years(const ncm_ledger *l, unsigned *years, size_t cap, size_t *count);
+
+/**
  * @brief Number of parties (the contract's parties, in its order).
  * @param l The ledger.
  * @return The count, 0 for NULL.
