@@ -972,9 +972,11 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
         ncmi_csv_close(&cv);
         return st;
     }
+    unsigned char *seen = ncmi_calloc((size_t)a->term * (a->nc + 1), 1);
+    if (!seen) st = ncmi_nomem("outcome scores");
     for (;;) {
         int eof;
-        if ((st = ncmi_csv_next(&cv, &eof)) || eof) break;
+        if (st || (st = ncmi_csv_next(&cv, &eof)) || eof) break;
         if ((st = ncmi_csv_check_width(&cv))) break;
         unsigned y = 0;
         if ((st = csv_year(&cv, col[0], a->term, &y))) break;
@@ -984,6 +986,7 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
         if (!(s >= 0 && s <= 1)) { st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_RANGE, "score %s is outside [0, 1]", f->s); break; }
         const char *name = col[2] >= 0 ? cv.fields[col[2]].s : "";
         double *slot;
+        size_t sk = a->nc; /* seen slot: the component, or nc for the year's general score */
         if (!name[0]) {
             slot = &b->score_all[y - 1];
         } else {
@@ -993,10 +996,19 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
                 break;
             }
             slot = &b->score[(y - 1) * a->nc + (size_t)k];
+            sk = (size_t)k;
         }
+        unsigned char *sn = &seen[(size_t)(y - 1) * (a->nc + 1) + sk];
+        if (*sn) {
+            st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_DUPLICATE, "a second score for %s%s%s in year %u",
+                               name[0] ? "\"" : "", name[0] ? name : "every component", name[0] ? "\"" : "", y);
+            break;
+        }
+        *sn = 1;
         *slot = s;
         b->touched[y - 1] = 1;
     }
+    ncmi_free(seen);
     ncmi_csv_close(&cv);
     if (!st) actuals_swap(a, b);
     ncm_actuals_free(b);

@@ -760,6 +760,7 @@ static void test_csv_errors(void **state)
     csv_bad(c, 0, "year,kind,name,value\n2,cost,,1.00,9\n", NCM_ERR_PARSE, ":2");
     csv_bad(c, 0, "year,kind,name,value\n2,volume,up-front payment,3\n", NCM_ERR_NOT_FOUND, "no activity component named \"up-front payment\"");
     csv_bad(c, 1, "year,score\n2,1.2\n", NCM_ERR_RANGE, ":2:2 (score): score 1.2 is outside [0, 1]");
+    csv_bad(c, 1, "year,score\n2,0.5\n2,0.6\n", NCM_ERR_DUPLICATE, ":3:2 (score): a second score for every component in year 2");
     csv_bad(c, 2, "year,component,payer,payee,amount\n1,bonus,Circle,Bedfordshire CCG,1.00\n", NCM_ERR_NOT_FOUND,
             ":2:2 (component): no component named \"bonus\"");
     csv_bad(c, 2, "year,component,payer,payee,amount\n1,management fee,Circle,Bedfordshire CCG,-1.00\n", NCM_ERR_RANGE,
