@@ -722,6 +722,70 @@ static void test_settle_errors(void **state)
     ncm_contract_free(c);
 }
 
+static void expect(ncm_status got, ncm_status want, const char *part)
+{
+    if (got != want) fail_msg("status %d (%s), wanted %d", got, ncm_last_error(), want);
+    if (!strstr(ncm_last_error(), part)) fail_msg("message \"%s\" lacks \"%s\"", ncm_last_error(), part);
+}
+
+/* NULL and out-of-range arguments of the public entry points: status and message. */
+static void test_invalid_arguments(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    ncm_actuals *a = NULL;
+    ncm_ledger *l = NULL;
+    ncm_settler *s = NULL;
+    expect(ncm_actuals_create(NULL, &a), NCM_ERR_INVALID, "ncm_actuals_create: NULL argument");
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    expect(ncm_settle(NULL, a, NULL, &l), NCM_ERR_INVALID, "ncm_settle: NULL argument");
+    expect(ncm_settle(c, a, NULL, NULL), NCM_ERR_INVALID, "ncm_settle: NULL argument");
+    expect(ncm_actuals_set_cost(NULL, 1, NULL, 1), NCM_ERR_INVALID, "NULL actuals");
+    expect(ncm_actuals_set_volume(a, 1, NULL, 1), NCM_ERR_INVALID, "ncm_actuals_set_volume: NULL argument");
+    expect(ncm_actuals_read_csv(a, NULL), NCM_ERR_INVALID, "ncm_actuals_read_csv: NULL argument");
+    expect(ncm_actuals_read_paid_csv(NULL, "x"), NCM_ERR_INVALID, "ncm_actuals_read_paid_csv: NULL argument");
+    expect(ncm_actuals_score_results(a, 1, NULL, 1, NULL, NULL, NULL), NCM_ERR_INVALID, "ncm_actuals_score_results");
+    expect(ncm_actuals_score_results(a, 1, NULL, 0, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "no component with an outcome framework");
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(23e6)), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    ncm_money v = 5;
+    expect(ncm_ledger_party_totals(NULL, 0, 0, &v, NULL, NULL, NULL), NCM_ERR_INVALID, "NULL ledger");
+    expect(ncm_ledger_party_totals(l, 0, 2, &v, NULL, NULL, NULL), NCM_ERR_RANGE, "party 2 of 2");
+    assert_int_equal(v, 5);
+    expect(ncm_ledger_risk(l, 2, 2, &v, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "no risk-share result for component 2 in year 2");
+    expect(ncm_ledger_risk(l, 1, 0, &v, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "component 0 in year 1");
+    assert_int_equal(v, 5);
+    expect(ncm_ledger_amounts(l, &v, NULL, NULL, NULL, NULL, 1), NCM_ERR_BUFFER, "arrays of 1 for 4 lines");
+    expect(ncm_ledger_write_csv(l, "/nonexistent/dir/l.csv"), NCM_ERR_IO, "/nonexistent/dir/l.csv");
+    expect(ncm_ledger_write_json(l, "/nonexistent/dir/l.json"), NCM_ERR_IO, "/nonexistent/dir/l.json");
+    assert_null(ncm_ledger_what(l, 99));
+    assert_null(ncm_ledger_party_name(l, 9));
+    assert_null(ncm_ledger_component_name(l, 9));
+    assert_int_equal(ncm_ledger_count(NULL), 0);
+    expect(ncm_settler_create(NULL, &s), NCM_ERR_INVALID, "ncm_settler_create: NULL argument");
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL), NCM_ERR_INVALID, "ncm_settler_run: NULL argument");
+    ncm_money net2[2];
+    expect(ncm_settler_run(s, 0, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_RANGE, "year 0 is outside the term 1-5");
+    expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_NOT_FOUND,
+           "trial 0, year 1: component \"risk/gain share\": no actual cost");
+    expect(ncm_contract_to_json(NULL, NULL, 0, NULL), NCM_ERR_INVALID, "ncm_contract_to_json: NULL argument");
+    expect(ncm_contract_load_file(NULL, NULL), NCM_ERR_INVALID, "ncm_contract_load_file: NULL argument");
+    ncm_contract *c2 = NULL;
+    expect(ncm_contract_load_file("/nonexistent/c.json", &c2), NCM_ERR_IO, "/nonexistent/c.json: cannot open");
+    expect(ncm_contract_write_file(c, "/nonexistent/dir/c.json"), NCM_ERR_IO, "/nonexistent/dir/c.json");
+    ncm_component_type t = NCM_COMPONENT_VAT;
+    expect(ncm_contract_component_type(c, 3, &t), NCM_ERR_RANGE, "component 3 of 3");
+    assert_int_equal(t, NCM_COMPONENT_VAT);
+    expect(ncm_contract_find_component(c, "bonus", &(size_t){0}), NCM_ERR_NOT_FOUND, "no component named \"bonus\"");
+    assert_string_equal(ncm_line_kind_name(NCM_LINE_RISK_POOL), "risk_pool");
+    assert_string_equal(ncm_line_kind_name((ncm_line_kind)99), "unknown");
+    ncm_settler_free(s);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void csv_bad(const ncm_contract *c, int which, const char *text, ncm_status want, const char *part)
 {
     ncm_actuals *a = NULL;
@@ -1026,7 +1090,7 @@ int main(void)
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
         cmocka_unit_test(test_threshold_and_cap_lines), cmocka_unit_test(test_framework_scored_pot),
-        cmocka_unit_test(test_tight_line_bound),
+        cmocka_unit_test(test_tight_line_bound),     cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),
