@@ -1716,6 +1716,8 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
         in.total_cost = total_cost ? total_cost[t] : 0;
         in.party_cost = party_cost ? party_cost + t * np : NULL;
         in.score_all = score ? score[t] : NAN;
+        if (score && !(score[t] >= 0 && score[t] <= 1))
+            return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run: score[%zu] = %g is not in [0, 1]", t, score[t]);
         in.volume = volume ? volume + t * nc : NULL;
         in.mm = member_months ? member_months + t * nc : NULL;
         s->out.n = nfixed;

@@ -767,6 +767,9 @@ static void test_invalid_arguments(void **state)
     expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL), NCM_ERR_INVALID, "ncm_settler_run: NULL argument");
     ncm_money net2[2];
     expect(ncm_settler_run(s, 0, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_RANGE, "year 0 is outside the term 1-5");
+    ncm_money two[2] = {P(1), P(2)};
+    double sc[2] = {0.5, NAN};
+    expect(ncm_settler_run(s, 1, 2, two, NULL, sc, NULL, NULL, (ncm_money[4]){0}), NCM_ERR_RANGE, "score[1] = nan is not in [0, 1]");
     expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_NOT_FOUND,
            "trial 0, year 1: component \"risk/gain share\": no actual cost");
     expect(ncm_contract_to_json(NULL, NULL, 0, NULL), NCM_ERR_INVALID, "ncm_contract_to_json: NULL argument");
