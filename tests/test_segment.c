@@ -10,6 +10,7 @@
 #include <string.h>
 #include <math.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -971,6 +972,78 @@ static void test_alloc_walk(void **state)
     ncm_population_free(pop);
 }
 
+/* ------------------------------------------------------------------ CLI */
+static int run(const char *args, char *err, size_t cap)
+{
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd, "%s segment %s 2>/tmp/ncm_segment_err.txt", NCM_CLI, args);
+    int rc = system(cmd);
+    FILE *f = fopen("/tmp/ncm_segment_err.txt", "rb");
+    size_t n = f ? fread(err, 1, cap - 1, f) : 0;
+    if (f) fclose(f);
+    err[n] = '\0';
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    char *people = strdup(write_temp("person_id,age,sex,months_enrolled,annual_cost\na,80,F,12,100.00\nb,30,M,12,50.00\n"
+                                     "\"c,1\",0,M,6,0.00\nd,70,M,12,900.00\ne,40,F,12,0.00\n"));
+    char *dx = strdup(write_temp("person_id,code\na,R54\nd,E11.9\nd,I50.9\n"));
+    /* 5 people, scores 1.5 0.2 0.1 2.5 0.3: percentiles 60 20 0 80 40; top 20% (p >= 80) is d only */
+    char *sc = strdup(write_temp("person_id,raw_score,payment_score,terms\na,1,1.5,x\nb,1,0.2,\n\"c,1\",1,0.1,\n"
+                                 "d,2,2.5,\"A B\"\ne,1,0.3,\n"));
+    char *out = strdup(write_temp(""));
+    char args[1024], err[1024];
+    snprintf(args, sizeof args, "--rules bridges-to-health --people %s --diagnoses %s --out %s", people, dx, out);
+    if (run(args, err, sizeof err) != 0) fail_msg("cli: %s", err);
+    char *got = read_all(out);
+    assert_string_equal(got, "person_id,segment\na,long_decline\nb,healthy\n\"c,1\",maternal_infant\nd,organ_failure\ne,healthy\n");
+    free(got);
+    snprintf(args, sizeof args, "--rules risk-tiers --people %s --scores %s --out %s", people, sc, out);
+    if (run(args, err, sizeof err) != 0) fail_msg("cli: %s", err);
+    got = read_all(out);
+    assert_string_equal(got, "person_id,segment\na,tier_4\nb,tier_4\n\"c,1\",tier_4\nd,tier_3\ne,tier_4\n");
+    free(got);
+    /* a JSON rule file */
+    char *rules = strdup(write_temp("{\"schema\": 1, \"rules\": [{\"name\": \"old\", \"segment\": \"old\", "
+                                    "\"when\": {\"age\": {\"min\": 65}}}], \"default\": \"young\"}"));
+    snprintf(args, sizeof args, "--rules %s --people %s --out %s", rules, people, out);
+    if (run(args, err, sizeof err) != 0) fail_msg("cli: %s", err);
+    got = read_all(out);
+    assert_string_equal(got, "person_id,segment\na,old\nb,young\n\"c,1\",young\nd,old\ne,young\n");
+    free(got);
+    /* failures: exit 1 with the library's message, exit 2 for usage */
+    snprintf(args, sizeof args, "--rules risk-tiers --people %s --out %s", people, out);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, "rule 'top_0.5%' (#1): risk_percentile: the rule needs risk scores"));
+    char *badsc = strdup(write_temp("person_id,payment_score\na,1\nb,x\n"));
+    snprintf(args, sizeof args, "--rules risk-tiers --people %s --scores %s --out %s", people, badsc, out);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, ":3:2 (payment_score): \"x\" is not a finite number"));
+    char *short_sc = strdup(write_temp("person_id,score\na,1\n"));
+    snprintf(args, sizeof args, "--rules risk-tiers --people %s --scores %s --out %s", people, short_sc, out);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, "no score for person \"b\""));
+    char *badrules = strdup(write_temp("{\"schema\": 1, \"rules\": [{\"name\": \"x\", \"segment\": \"s\", "
+                                       "\"when\": {\"agee\": {\"min\": 65}}}], \"default\": \"d\"}"));
+    snprintf(args, sizeof args, "--rules %s --people %s --out %s", badrules, people, out);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    assert_non_null(strstr(err, "rule 'x' (#1): agee: unknown field"));
+    snprintf(args, sizeof args, "--people %s --out %s", people, out);
+    assert_int_equal(run(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--rules"));
+    free(people);
+    free(dx);
+    free(sc);
+    free(out);
+    free(rules);
+    free(badsc);
+    free(short_sc);
+    free(badrules);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -978,7 +1051,7 @@ int main(void)
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_first_match),   cmocka_unit_test(test_percentile_ties),
         cmocka_unit_test(test_bridges),        cmocka_unit_test(test_risk_tiers),    cmocka_unit_test(test_age_ltc),
         cmocka_unit_test(test_summary),        cmocka_unit_test(test_crosstab),      cmocka_unit_test(test_validation),
-        cmocka_unit_test(test_json_roundtrip), cmocka_unit_test(test_alloc_walk),
+        cmocka_unit_test(test_json_roundtrip), cmocka_unit_test(test_alloc_walk),      cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
