@@ -818,6 +818,7 @@ typedef struct cclause {
     const uint8_t *u8;    /* medicaid flag */
     const uint32_t *ids;  /* text attribute ids */
     uint8_t *ok;          /* per text id: value in the set (owned) */
+    size_t k_lo, k_hi;    /* risk percentile: order statistics giving the bounds, or SIZE_MAX */
 } cclause;
 
 typedef struct crule {
@@ -871,8 +872,7 @@ typedef struct compiled {
     size_t nclauses;
     int need_groups;
     uint64_t *code_mask;
-    double *sorted; /* copy of scores for order statistics */
-    size_t sel_lo;  /* index below which `sorted` is already partitioned (for successive selection) */
+    int need_pct;
 } compiled;
 
 static void compiled_free(compiled *C)
@@ -885,14 +885,120 @@ static void compiled_free(compiled *C)
     }
     ncmi_free(C->rules);
     ncmi_free(C->code_mask);
-    ncmi_free(C->sorted);
 }
 
-/* k-th smallest score (0-based). */
-static double order_stat(compiled *C, size_t n, size_t k)
+/* Order statistics of s[0, n): vals[j] = the ks[j]-th smallest (0-based), ks sorted ascending.
+ * Exact and deterministic. To avoid copying and selecting over all n scores, a fixed strided sample
+ * gives a value window that should hold the wanted ranks; one pass counts the scores below the window
+ * and in it, a second gathers the window, and selection runs on that. If the counts show the window
+ * missed a rank, it falls back to selecting over a full copy. */
+static ncm_status order_stats(const double *s, size_t n, const size_t *ks, size_t nk, double *vals)
 {
-    select_k(C->sorted, 0, n, k);
-    return C->sorted[k];
+    enum { SAMPLE = 65536 };
+    double vlo = -HUGE_VAL, vhi = HUGE_VAL;
+    size_t below = 0, ncand = n;
+    if (n > 4 * (size_t)SAMPLE) {
+        double *smp = ncmi_malloc_array(SAMPLE, sizeof *smp);
+        if (!smp) return ncmi_nomem("risk percentiles");
+        size_t stride = n / SAMPLE;
+        for (size_t j = 0; j < SAMPLE; j++) smp[j] = s[j * stride];
+        double qlo = (double)ks[0] / (double)n - 0.01, qhi = (double)ks[nk - 1] / (double)n + 0.01;
+        if (qlo > 0) {
+            size_t j = (size_t)(qlo * SAMPLE);
+            select_k(smp, 0, SAMPLE, j);
+            vlo = smp[j];
+        }
+        if (qhi < 1) {
+            size_t j = (size_t)(qhi * SAMPLE) + 1;
+            if (j < SAMPLE) {
+                select_k(smp, 0, SAMPLE, j);
+                vhi = smp[j];
+            }
+        }
+        ncmi_free(smp);
+        size_t in = 0;
+        below = 0;
+        for (size_t i = 0; i < n; i++) {
+            below += s[i] < vlo;
+            in += s[i] >= vlo && s[i] <= vhi;
+        }
+        if (below <= ks[0] && below + in > ks[nk - 1])
+            ncand = in;
+        else { /* the sample missed: use everything */
+            vlo = -HUGE_VAL;
+            vhi = HUGE_VAL;
+            below = 0;
+        }
+    }
+    double *c = ncmi_malloc_array(ncand ? ncand : 1, sizeof *c);
+    if (!c) return ncmi_nomem("risk percentiles");
+    size_t m = 0;
+    if (ncand == n)
+        memcpy(c, s, n * sizeof *s);
+    else
+        for (size_t i = 0; i < n; i++)
+            if (s[i] >= vlo && s[i] <= vhi) c[m++] = s[i];
+    size_t from = 0;
+    for (size_t j = 0; j < nk; j++) {
+        size_t k = ks[j] - below;
+        select_k(c, from, ncand, k); /* ranks below `from` are already in place */
+        vals[j] = c[k];
+        from = k;
+    }
+    ncmi_free(c);
+    return NCM_OK;
+}
+
+static int cmp_size(const void *a, const void *b)
+{
+    size_t x = *(const size_t *)a, y = *(const size_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Turn the percentile clauses' order-statistic ranks into score bounds. */
+static ncm_status resolve_percentiles(compiled *C, const double *scores, size_t n)
+{
+    size_t nk = 0;
+    for (size_t r = 0; r < C->nrules; r++)
+        for (size_t k = 0; k < C->rules[r].nc; k++)
+            if (C->rules[r].c[k].kind == K_PCT) nk += 2;
+    size_t *ks = ncmi_malloc_array(nk ? nk : 1, sizeof *ks);
+    double *vals = ncmi_malloc_array(nk ? nk : 1, sizeof *vals);
+    if (!ks || !vals) {
+        ncmi_free(ks);
+        ncmi_free(vals);
+        return ncmi_nomem("risk percentiles");
+    }
+    size_t m = 0;
+    for (size_t r = 0; r < C->nrules; r++)
+        for (size_t k = 0; k < C->rules[r].nc; k++) {
+            const cclause *cc = &C->rules[r].c[k];
+            if (cc->kind != K_PCT) continue;
+            if (cc->k_lo != SIZE_MAX) ks[m++] = cc->k_lo;
+            if (cc->k_hi != SIZE_MAX) ks[m++] = cc->k_hi;
+        }
+    qsort(ks, m, sizeof *ks, cmp_size);
+    size_t u = 0;
+    for (size_t j = 0; j < m; j++)
+        if (u == 0 || ks[j] != ks[u - 1]) ks[u++] = ks[j];
+    ncm_status st = u ? order_stats(scores, n, ks, u, vals) : NCM_OK;
+    if (st == NCM_OK)
+        for (size_t r = 0; r < C->nrules; r++)
+            for (size_t k = 0; k < C->rules[r].nc; k++) {
+                cclause *cc = &C->rules[r].c[k];
+                if (cc->kind != K_PCT) continue;
+                if (cc->k_lo != SIZE_MAX) {
+                    size_t *p = bsearch(&cc->k_lo, ks, u, sizeof *ks, cmp_size);
+                    cc->lo = nextafter(vals[p - ks], HUGE_VAL); /* s > a[k_lo] */
+                }
+                if (cc->k_hi != SIZE_MAX) {
+                    size_t *p = bsearch(&cc->k_hi, ks, u, sizeof *ks, cmp_size);
+                    cc->hi = vals[p - ks]; /* s <= a[k_hi] */
+                }
+            }
+    ncmi_free(ks);
+    ncmi_free(vals);
+    return st;
 }
 
 static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, const double *scores, compiled *C)
@@ -936,31 +1042,22 @@ static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, 
                     return ncmi_error(NCM_ERR_INVALID, "rule '%s' (#%zu): %s: the rule needs risk scores and none were given",
                                       R->name, r + 1, kind_key[c->kind]);
                 if (c->kind == K_PCT) {
-                    if (n == 0) break;
-                    if (!C->sorted) {
-                        C->sorted = ncmi_malloc_array(n, sizeof *C->sorted);
-                        if (!C->sorted) return ncmi_nomem("risk percentiles");
-                        memcpy(C->sorted, scores, n * sizeof *scores);
-                    }
-                    /* percentile p = 100 below / n in [plo, phi]  <=>  below in [b1, b2] */
-                    size_t b1 = pct_lo_count(c->has_lo ? c->lo : 0.0, n);
+                    /* percentile p = 100 below / n in [plo, phi]  <=>  below in [b1, b3 - 1]; resolved to
+                     * score bounds by resolve_percentiles() once every needed order statistic is known */
+                    cc->k_lo = cc->k_hi = SIZE_MAX;
                     cc->lo = -HUGE_VAL;
                     cc->hi = HUGE_VAL;
-                    if (b1 >= n) { /* nobody */
+                    if (n == 0) break;
+                    size_t b1 = pct_lo_count(c->has_lo ? c->lo : 0.0, n);
+                    size_t b3 = c->has_hi ? pct_lo_count(nextafter(c->hi, HUGE_VAL), n) : n;
+                    if (b1 >= n || b3 == 0 || b1 >= b3) { /* nobody */
                         cc->lo = HUGE_VAL;
                         cc->hi = -HUGE_VAL;
                         break;
                     }
-                    if (b1 > 0) cc->lo = nextafter(order_stat(C, n, b1 - 1), HUGE_VAL); /* s > a[b1-1] */
-                    if (c->has_hi) {
-                        /* below <= b2 where b2 = largest b with 100 b / n <= phi = (smallest b with p > phi) - 1 */
-                        size_t b3 = pct_lo_count(nextafter(c->hi, HUGE_VAL), n); /* smallest b with p >= next(phi) */
-                        if (b3 == 0) {
-                            cc->lo = HUGE_VAL;
-                            cc->hi = -HUGE_VAL;
-                        } else if (b3 <= n - 1)
-                            cc->hi = order_stat(C, n, b3 - 1); /* below <= b3-1  <=>  s <= a[b3-1] */
-                    }
+                    if (b1 > 0) cc->k_lo = b1 - 1;     /* below >= b1  <=>  s > a[b1-1] */
+                    if (b3 <= n - 1) cc->k_hi = b3 - 1; /* below <= b3-1  <=>  s <= a[b3-1] */
+                    C->need_pct = 1;
                 }
                 break;
             case K_FLAG:
@@ -1002,8 +1099,7 @@ static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, 
         ncm_status st = ncmi_groups_code_masks(s->groups, pop, &C->code_mask);
         if (st != NCM_OK) return st;
     }
-    ncmi_free(C->sorted);
-    C->sorted = NULL;
+    if (C->need_pct) return resolve_percentiles(C, scores, n);
     return NCM_OK;
 }
 

@@ -581,6 +581,74 @@ static void test_risk_tiers(void **state)
     free(out);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Percentiles on populations large enough for the sampled window (and one where the strided sample
+ * is unrepresentative, forcing the full fallback), checked against sort + binary search. */
+static void test_percentile_large(void **state)
+{
+    (void)state;
+    enum { N = 300007 };
+    char (*ids)[12] = malloc(N * sizeof *ids);
+    const char **idp = malloc(N * sizeof *idp);
+    int32_t *age = calloc(N, sizeof *age);
+    uint8_t *sex = calloc(N, 1);
+    double *sc = malloc(N * sizeof *sc), *sorted = malloc(N * sizeof *sorted);
+    uint32_t *out = malloc(N * sizeof *out);
+    for (int i = 0; i < N; i++) {
+        sprintf(ids[i], "%d", i);
+        idp[i] = ids[i];
+    }
+    ncm_population_columns c = NCM_POPULATION_COLUMNS_INIT;
+    c.n = N;
+    c.person_id.values = idp;
+    c.age = age;
+    c.sex = sex;
+    ncm_population *pop;
+    assert_int_equal(ncm_population_from_columns(&c, &pop), NCM_OK);
+    ncm_segmentation *s = load("{\"schema\": 1, \"rules\": ["
+                               "{\"name\": \"a\", \"segment\": \"a\", \"when\": {\"risk_percentile\": {\"min\": 99.5}}},"
+                               "{\"name\": \"b\", \"segment\": \"b\", \"when\": {\"risk_percentile\": {\"min\": 40, \"max\": 60}}},"
+                               "{\"name\": \"c\", \"segment\": \"c\", \"when\": {\"risk_percentile\": {\"max\": 2.5}}}"
+                               "], \"default\": \"d\"}");
+    for (int pass = 0; pass < 2; pass++) {
+        unsigned x = 777;
+        for (int i = 0; i < N; i++) {
+            x = x * 1103515245u + 12345u;
+            /* pass 0: many ties (2,000 distinct values); pass 1: every 4th person (the strided sample's
+             * stride divides by 4) scores 1e9, so the sample sees only 1e9 and its window misses the middle ranks */
+            sc[i] = pass == 0 ? (double)((x >> 8) % 2000) : (i % 4 == 0 ? 1e9 : 1.0 + (double)((x >> 8) % 100000));
+        }
+        memcpy(sorted, sc, N * sizeof *sc);
+        qsort(sorted, N, sizeof *sorted, cmp_double);
+        assert_int_equal(ncm_segmentation_assign(s, pop, sc, N, out, N), NCM_OK);
+        for (int i = 0; i < N; i++) {
+            /* below = index of the first sorted value >= sc[i] */
+            size_t lo = 0, hi = N;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                if (sorted[mid] < sc[i]) lo = mid + 1; else hi = mid;
+            }
+            double pc = 100.0 * (double)lo / (double)N;
+            uint32_t want = pc >= 99.5 ? 0 : (pc >= 40 && pc <= 60) ? 1 : pc <= 2.5 ? 2 : 3;
+            if (out[i] != want) fail_msg("pass %d person %d: segment %u, expected %u (percentile %g)", pass, i, out[i], want, pc);
+        }
+    }
+    ncm_segmentation_free(s);
+    ncm_population_free(pop);
+    free(ids);
+    free(idp);
+    free(age);
+    free(sex);
+    free(sc);
+    free(sorted);
+    free(out);
+}
+
 static void test_age_ltc(void **state)
 {
     (void)state;
@@ -1049,7 +1117,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_builtin), cmocka_unit_test(test_groups_assign), cmocka_unit_test(test_groups_csv),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_first_match),   cmocka_unit_test(test_percentile_ties),
-        cmocka_unit_test(test_bridges),        cmocka_unit_test(test_risk_tiers),    cmocka_unit_test(test_age_ltc),
+        cmocka_unit_test(test_bridges),        cmocka_unit_test(test_risk_tiers),    cmocka_unit_test(test_percentile_large),    cmocka_unit_test(test_age_ltc),
         cmocka_unit_test(test_summary),        cmocka_unit_test(test_crosstab),      cmocka_unit_test(test_validation),
         cmocka_unit_test(test_json_roundtrip), cmocka_unit_test(test_alloc_walk),      cmocka_unit_test(test_cli),
     };
