@@ -138,11 +138,14 @@ static uint64_t bit(const ncm_condition_groups *g, const char *name)
     return (uint64_t)1 << k;
 }
 
+/* Temporary files, removed by the group teardown. */
+static char temp_paths[512][40];
+static int ntemp;
+
 static char *write_temp(const char *text)
 {
-    static char paths[16][64];
-    static int next;
-    char *p = paths[next++ % 16];
+    assert_true(ntemp < 512);
+    char *p = temp_paths[ntemp++];
     strcpy(p, "/tmp/ncm_segment_XXXXXX");
     int fd = mkstemp(p);
     assert_true(fd >= 0);
@@ -150,6 +153,15 @@ static char *write_temp(const char *text)
     assert_int_equal((size_t)write(fd, text, len), len);
     close(fd);
     return p;
+}
+
+static int remove_temps(void **state)
+{
+    (void)state;
+    for (int i = 0; i < ntemp; i++) unlink(temp_paths[i]);
+    unlink("/tmp/ncm_segment_err.txt");
+    ntemp = 0;
+    return 0;
 }
 
 static char *read_all(const char *path)
@@ -971,9 +983,10 @@ static void test_alloc_walk(void **state)
         assert_int_equal(st, NCM_ERR_NOMEM);
         assert_ptr_equal(s, (ncm_segmentation *)0x1);
     }
+    const char *gpath = write_temp("group,prefix,ltc\nlungs,J44,1\nheart,I5,1\nheart,!I51,1\n");
     for (unsigned long k = 1;; k++) {
         ncm_condition_groups *g = (ncm_condition_groups *)0x1;
-        const char *path = write_temp("group,prefix,ltc\nlungs,J44,1\nheart,I5,1\nheart,!I51,1\n");
+        const char *path = gpath;
         ncm_alloc_fail_at(k);
         ncm_status st = ncm_condition_groups_read_csv(path, &g);
         ncm_alloc_fail_at(0);
@@ -1056,6 +1069,10 @@ static int run(const char *args, char *err, size_t cap)
 static void test_cli(void **state)
 {
     (void)state;
+    if (access(NCM_CLI, X_OK) != 0) {
+        printf("skipping: the ncm program %s was not built\n", NCM_CLI);
+        skip();
+    }
     char *people = strdup(write_temp("person_id,age,sex,months_enrolled,annual_cost\na,80,F,12,100.00\nb,30,M,12,50.00\n"
                                      "\"c,1\",0,M,6,0.00\nd,70,M,12,900.00\ne,40,F,12,0.00\n"));
     char *dx = strdup(write_temp("person_id,code\na,R54\nd,E11.9\nd,I50.9\n"));
@@ -1121,5 +1138,5 @@ int main(void)
         cmocka_unit_test(test_summary),        cmocka_unit_test(test_crosstab),      cmocka_unit_test(test_validation),
         cmocka_unit_test(test_json_roundtrip), cmocka_unit_test(test_alloc_walk),      cmocka_unit_test(test_cli),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, NULL, remove_temps);
 }
