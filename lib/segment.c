@@ -1067,6 +1067,9 @@ static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, 
                 if (c->kind == K_FLAG && strcmp(c->attr, "medicaid") == 0 &&
                     ncm_population_attr_find(pop, c->attr, &a) != NCM_OK) {
                     cc->u8 = ncm_population_medicaid(pop);
+                    if (!cc->u8)
+                        return ncmi_error(NCM_ERR_NOT_FOUND, "rule '%s' (#%zu): flag: the population has no medicaid column",
+                                          R->name, r + 1);
                     break;
                 }
                 if (ncm_population_attr_find(pop, c->attr, &a) != NCM_OK)

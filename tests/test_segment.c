@@ -430,6 +430,29 @@ static void test_first_match(void **state)
     ncm_population_free(pop);
 }
 
+/* flag "medicaid" reads the canonical medicaid column; other flags read numeric attributes. */
+static void test_medicaid_flag(void **state)
+{
+    (void)state;
+    const char *ids[3] = {"a", "b", "c"};
+    const int32_t age[3] = {70, 70, 30};
+    const uint8_t sex[3] = {1, 2, 1}, med[3] = {1, 0, 1};
+    ncm_population_columns c = NCM_POPULATION_COLUMNS_INIT;
+    c.n = 3;
+    c.person_id.values = ids;
+    c.age = age;
+    c.sex = sex;
+    c.medicaid = med;
+    ncm_population *pop;
+    assert_int_equal(ncm_population_from_columns(&c, &pop), NCM_OK);
+    ncm_segmentation *s = load("{\"schema\": 1, \"rules\": [{\"name\": \"dual\", \"segment\": \"dual\", "
+                               "\"when\": {\"flag\": \"medicaid\", \"age\": {\"min\": 65}}}], \"default\": \"other\"}");
+    const char *const want[] = {"dual", "other", "other"};
+    expect_segments(s, pop, NULL, want);
+    ncm_segmentation_free(s);
+    ncm_population_free(pop);
+}
+
 /* Percentile of i by the documented definition, the slow way. */
 static double slow_pct(const double *s, size_t n, size_t i)
 {
@@ -1133,7 +1156,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_groups_builtin), cmocka_unit_test(test_groups_assign), cmocka_unit_test(test_groups_csv),
-        cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_first_match),   cmocka_unit_test(test_percentile_ties),
+        cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_first_match),   cmocka_unit_test(test_medicaid_flag),   cmocka_unit_test(test_percentile_ties),
         cmocka_unit_test(test_bridges),        cmocka_unit_test(test_risk_tiers),    cmocka_unit_test(test_percentile_large),    cmocka_unit_test(test_age_ltc),
         cmocka_unit_test(test_summary),        cmocka_unit_test(test_crosstab),      cmocka_unit_test(test_validation),
         cmocka_unit_test(test_json_roundtrip), cmocka_unit_test(test_alloc_walk),      cmocka_unit_test(test_cli),
