@@ -609,12 +609,38 @@ static json_t *seg_json(const ncm_segmentation *s)
     return root;
 }
 
+/* Fewest significant digits (1-17) that print v so that it reads back exactly. */
+static int real_digits(double v)
+{
+    char buf[40];
+    for (int p = 1; p < 17; p++) {
+        snprintf(buf, sizeof buf, "%.*g", p, v);
+        if (strtod(buf, NULL) == v) return p;
+    }
+    return 17;
+}
+
+/* Precision for the whole document: enough for its most demanding number, so values such as 99.5
+ * print as written and every value reads back exactly. */
+static int doc_precision(const ncm_segmentation *s)
+{
+    int p = 1;
+    for (size_t r = 0; r < s->nrules; r++)
+        for (size_t k = 0; k < s->rules[r].nc; k++) {
+            const clause *c = &s->rules[r].c[k];
+            if (c->kind == K_COST || is_int_kind(c->kind)) continue;
+            if (c->has_lo && real_digits(c->lo) > p) p = real_digits(c->lo);
+            if (c->has_hi && real_digits(c->hi) > p) p = real_digits(c->hi);
+        }
+    return p;
+}
+
 ncm_status ncm_segmentation_to_json(const ncm_segmentation *s, char **text)
 {
     if (!s || !text) return ncmi_error(NCM_ERR_INVALID, "ncm_segmentation_to_json: NULL argument");
     json_t *root = seg_json(s);
     if (!root) return ncmi_nomem("JSON document");
-    char *j = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+    char *j = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(doc_precision(s)));
     json_decref(root);
     if (!j) return ncmi_nomem("JSON text");
     char *copy = ncmi_malloc(strlen(j) + 2);

@@ -974,6 +974,25 @@ static void test_json_roundtrip(void **state)
     ncm_segmentation_free(back);
     ncm_segmentation_json_free(t);
     for (int k = 0; k < 4; k++) ncm_segmentation_free(sets[k]);
+
+    /* numbers come back exactly: 0.1 + 0.2 needs 17 digits, 99.5 prints as written */
+    ncm_segmentation *x = load("{\"schema\": 1, \"rules\": [{\"name\": \"r\", \"segment\": \"hi\", \"when\": "
+                               "{\"risk_score\": {\"min\": 0.30000000000000004}, \"risk_percentile\": {\"max\": 99.5}}}], "
+                               "\"default\": \"lo\"}");
+    assert_int_equal(ncm_segmentation_to_json(x, &t), NCM_OK);
+    assert_non_null(strstr(t, "0.30000000000000004"));
+    assert_non_null(strstr(t, "99.5"));
+    ncm_segmentation *y = load(t);
+    ncm_segmentation_json_free(t);
+    const person q[] = {{"a", 30, 1, 0, 12, 0, "", 0, NULL, NULL}, {"b", 30, 1, 0, 12, 0, "", 0, NULL, NULL}};
+    pop = make_pop(q, 2, 0, 0);
+    double qs[2] = {0.3, 0.1 + 0.2}; /* 0.3 < 0.30000000000000004 */
+    const char *const wq[] = {"lo", "hi"};
+    expect_segments(x, pop, qs, wq);
+    expect_segments(y, pop, qs, wq);
+    ncm_population_free(pop);
+    ncm_segmentation_free(x);
+    ncm_segmentation_free(y);
 }
 
 /* ------------------------------------------------------------------ allocation failures */
