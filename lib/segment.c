@@ -1132,77 +1132,83 @@ static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, 
     return NCM_OK;
 }
 
-/* Evaluate one clause on people [b, b+m): act[i] &= clause holds. */
-static void eval_clause(const cclause *c, const ncm_population *pop, const double *scores, const uint64_t *gm,
-                        const uint8_t *ltc, size_t b, size_t m, uint8_t *act)
+/* Evaluate one clause on people [b, b+m): act[i] &= clause holds. Bounds are copied to locals and
+ * pointers are restrict-qualified, with non-short-circuit '&', so that the loops vectorise. */
+#define RANGE_LOOP(T, x, lo, hi)                                                                                        \
+    do {                                                                                                                \
+        const T *restrict xs_ = (x);                                                                                    \
+        const T lo_ = (lo), hi_ = (hi);                                                                                 \
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & (xs_[i] >= lo_) & (xs_[i] <= hi_));                 \
+    } while (0)
+
+static void eval_clause(const cclause *c, const ncm_population *pop, const double *restrict scores,
+                        const uint64_t *restrict gm, const uint8_t *restrict ltc, size_t b, size_t m,
+                        uint8_t *restrict act)
 {
     switch (c->kind) {
     case K_AGE: {
-        const int32_t *age = ncm_population_age(pop) + b;
-        int64_t lo = c->ilo, hi = c->ihi;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(age[i] >= lo && age[i] <= hi);
+        int32_t lo = c->ilo < 0 ? 0 : c->ilo > INT32_MAX ? INT32_MAX : (int32_t)c->ilo;
+        int32_t hi = c->ihi > INT32_MAX ? INT32_MAX : c->ihi < 0 ? -1 : (int32_t)c->ihi;
+        RANGE_LOOP(int32_t, ncm_population_age(pop) + b, lo, hi);
         break;
     }
     case K_SEX: {
-        const uint8_t *sex = ncm_population_sex(pop) + b;
-        uint32_t mask = (uint32_t)c->mask;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)((mask >> sex[i]) & 1u);
+        const uint8_t *restrict sex = ncm_population_sex(pop) + b;
+        const uint32_t mask = (uint32_t)c->mask;
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & (mask >> sex[i]));
         break;
     }
     case K_DEPRIVATION: {
-        const uint8_t *d = ncm_population_deprivation(pop) + b;
-        int64_t lo = c->ilo, hi = c->ihi;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(d[i] >= lo && d[i] <= hi);
+        int lo = c->ilo < 0 ? 0 : c->ilo > 255 ? 256 : (int)c->ilo, hi = c->ihi > 255 ? 255 : (int)c->ihi;
+        if (lo > 255) {
+            memset(act, 0, m);
+            break;
+        }
+        RANGE_LOOP(uint8_t, ncm_population_deprivation(pop) + b, (uint8_t)lo, (uint8_t)hi);
         break;
     }
-    case K_MONTHS: {
-        const double *x = ncm_population_months(pop) + b;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] >= c->lo && x[i] <= c->hi);
-        break;
-    }
-    case K_COST: {
-        const ncm_money *x = ncm_population_cost(pop) + b;
-        int64_t lo = c->ilo, hi = c->ihi;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] >= lo && x[i] <= hi);
-        break;
-    }
+    case K_MONTHS: RANGE_LOOP(double, ncm_population_months(pop) + b, c->lo, c->hi); break;
+    case K_COST: RANGE_LOOP(int64_t, ncm_population_cost(pop) + b, c->ilo, c->ihi); break;
     case K_LTC: {
-        int64_t lo = c->ilo, hi = c->ihi;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(ltc[i] >= lo && ltc[i] <= hi);
+        int lo = c->ilo < 0 ? 0 : c->ilo > 255 ? 256 : (int)c->ilo, hi = c->ihi > 255 ? 255 : (int)c->ihi;
+        if (lo > 255) {
+            memset(act, 0, m);
+            break;
+        }
+        RANGE_LOOP(uint8_t, ltc, (uint8_t)lo, (uint8_t)hi);
         break;
     }
-    case K_ANY:
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)((gm[i] & c->mask) != 0);
+    case K_ANY: {
+        const uint64_t mask = c->mask;
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & ((gm[i] & mask) != 0));
         break;
-    case K_ALL:
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)((gm[i] & c->mask) == c->mask);
+    }
+    case K_ALL: {
+        const uint64_t mask = c->mask;
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & ((gm[i] & mask) == mask));
         break;
-    case K_NONE:
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)((gm[i] & c->mask) == 0);
+    }
+    case K_NONE: {
+        const uint64_t mask = c->mask;
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & ((gm[i] & mask) == 0));
         break;
+    }
     case K_RISK:
-    case K_PCT: {
-        const double *x = scores + b;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] >= c->lo && x[i] <= c->hi);
-        break;
-    }
+    case K_PCT: RANGE_LOOP(double, scores + b, c->lo, c->hi); break;
     case K_FLAG:
         if (c->u8) {
-            const uint8_t *x = c->u8 + b;
-            for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] != 0);
+            const uint8_t *restrict x = c->u8 + b;
+            for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & (x[i] != 0));
         } else {
-            const double *x = c->num + b;
-            for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] != 0);
+            const double *restrict x = c->num + b;
+            for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & (x[i] != 0));
         }
         break;
-    case K_ATTR_RANGE: {
-        const double *x = c->num + b;
-        for (size_t i = 0; i < m; i++) act[i] &= (uint8_t)(x[i] >= c->lo && x[i] <= c->hi);
-        break;
-    }
+    case K_ATTR_RANGE: RANGE_LOOP(double, c->num + b, c->lo, c->hi); break;
     case K_ATTR_IN: {
-        const uint32_t *x = c->ids + b;
-        for (size_t i = 0; i < m; i++) act[i] &= c->ok[x[i]];
+        const uint32_t *restrict x = c->ids + b;
+        const uint8_t *restrict ok = c->ok;
+        for (size_t i = 0; i < m; i++) act[i] = (uint8_t)(act[i] & ok[x[i]]);
         break;
     }
     default: break;

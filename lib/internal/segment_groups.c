@@ -369,15 +369,13 @@ ncm_status ncmi_groups_code_masks(const ncm_condition_groups *g, const ncm_popul
     return NCM_OK;
 }
 
+/* Inline SWAR popcount (a builtin would be a library call without -mpopcnt). */
 static unsigned popcount64(uint64_t x)
 {
-#if defined(__GNUC__) || defined(__clang__)
-    return (unsigned)__builtin_popcountll(x);
-#else
-    unsigned c = 0;
-    for (; x; x &= x - 1) c++;
-    return c;
-#endif
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (unsigned)((x * 0x0101010101010101ull) >> 56);
 }
 
 void ncmi_groups_people(const uint64_t *code_mask, const uint64_t *off, const uint32_t *ids, uint64_t ltc_mask,
