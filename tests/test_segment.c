@@ -230,6 +230,49 @@ static void test_groups_builtin(void **state)
     ncm_condition_groups_free(NULL);
 }
 
+/* One or more codes per built-in group, and near misses, with the groups worked out from the code
+ * lists in docs/segmentation.md. */
+static void test_groups_codes(void **state)
+{
+    (void)state;
+    static const struct { const char *code, *groups; } cases[] = {
+        {"I10", "hypertension"}, {"I12.0", "hypertension"}, {"E11.9", "diabetes"}, {"E13.0", "diabetes"},
+        {"J44.1", "copd"}, {"J43.9", "copd"}, {"J45.9", "asthma"}, {"J46", "asthma"},
+        {"I50.0", "heart_failure"}, {"I13.2", "hypertension heart_failure"}, {"I42.0", "heart_failure"},
+        {"I48.0", "atrial_fibrillation"}, {"I25.10", "coronary_heart_disease"}, {"I21.4", "coronary_heart_disease"},
+        {"I63.9", "stroke_tia"}, {"G45.9", "stroke_tia"}, {"I69.3", "stroke_tia"},
+        {"N18.3", "chronic_kidney_disease"}, {"N18.5", "chronic_kidney_disease renal_failure"},
+        {"G30.1", "dementia"}, {"F01.5", "dementia"}, {"F05.1", "dementia"}, {"F32.1", "depression"},
+        {"F33.0", "depression"}, {"F20.0", "serious_mental_illness"}, {"F31.2", "serious_mental_illness"},
+        {"C34.1", "cancer"}, {"C7A.0", "cancer"}, {"M17.1", "osteoarthritis"}, {"M05.3", "rheumatoid_arthritis"},
+        {"G40.9", "epilepsy"}, {"G20", "parkinsons"}, {"F70", "learning_disability"}, {"Q90.9", "learning_disability"},
+        {"K74.6", "liver_failure"}, {"K70.3", "liver_failure"}, {"K72.9", "liver_failure"}, {"I85.0", "liver_failure"},
+        {"G80.9", "physical_disability"}, {"G82.2", "physical_disability"}, {"H54.0", "physical_disability"},
+        {"R54", "frailty"}, {"R29.6", "frailty"}, {"W19", "frailty"}, {"Z74.0", "frailty"},
+        {"N18.6", "chronic_kidney_disease renal_failure"}, {"Z99.2", "renal_failure"}, {"Z49.1", "renal_failure"},
+        {"J96.1", "respiratory_failure"}, {"Z99.1", "respiratory_failure"}, {"Z51.5", "end_of_life"},
+        {"O24.4", "pregnancy"}, {"Z34.0", "pregnancy"}, {"S72.0", "acute_illness"}, {"J18.9", "acute_illness"},
+        {"A41.9", "acute_illness"}, {"N39.0", "acute_illness"}, {"K35.8", "acute_illness"},
+        /* near misses: delirium not on dementia, fatty liver, pulmonary embolism, history of cancer, acute
+         * respiratory failure, CKD stage 1, NMSC, TGA, other UTI-site codes */
+        {"F05.0", ""}, {"K70.0", ""}, {"I26.9", ""}, {"Z85.3", ""}, {"J96.0", ""}, {"N18.1", ""}, {"C44.9", ""},
+        {"G45.4", ""}, {"N39.3", ""}, {"D05.1", ""},
+    };
+    ncm_condition_groups *g;
+    assert_int_equal(ncm_condition_groups_builtin(&g), NCM_OK);
+    assert_int_equal(ncm_condition_groups_count(g), 26);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint64_t want = 0, got = 0;
+        char names[200];
+        strcpy(names, cases[i].groups);
+        for (char *t = strtok(names, " "); t; t = strtok(NULL, " ")) want |= bit(g, t);
+        assert_int_equal(ncm_condition_groups_match(g, cases[i].code, &got), NCM_OK);
+        if (got != want) fail_msg("%s: mask %#llx, expected %#llx (%s)", cases[i].code, (unsigned long long)got,
+                                  (unsigned long long)want, cases[i].groups);
+    }
+    ncm_condition_groups_free(g);
+}
+
 static void test_groups_assign(void **state)
 {
     (void)state;
@@ -1174,7 +1217,7 @@ static void test_cli(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_groups_builtin), cmocka_unit_test(test_groups_assign), cmocka_unit_test(test_groups_csv),
+        cmocka_unit_test(test_groups_builtin), cmocka_unit_test(test_groups_codes), cmocka_unit_test(test_groups_assign), cmocka_unit_test(test_groups_csv),
         cmocka_unit_test(test_every_kind),     cmocka_unit_test(test_first_match),   cmocka_unit_test(test_medicaid_flag),   cmocka_unit_test(test_percentile_ties),
         cmocka_unit_test(test_bridges),        cmocka_unit_test(test_risk_tiers),    cmocka_unit_test(test_percentile_large),    cmocka_unit_test(test_age_ltc),
         cmocka_unit_test(test_summary),        cmocka_unit_test(test_crosstab),      cmocka_unit_test(test_validation),

@@ -145,7 +145,7 @@ static const struct {
     {"epilepsy", 1, "G40 G41"},
     {"parkinsons", 1, "G20"},
     {"learning_disability", 1, "F70 F71 F72 F73 F78 F79 Q90"},
-    {"liver_failure", 1, "K704 K711 K721 K729 K74 K766 K767 I850 I859 I864 I982"},
+    {"liver_failure", 1, "K703 K704 K711 K717 K721 K729 K74 K766 K767 I850 I859 I864 I982"},
     {"physical_disability", 1, "G80 G81 G82 G83 H54 Q05 S14 S24 S34"},
     {"frailty", 0, "R54 R26 R296 W01 W06 W10 W18 W19 Z74 R32 R15 L89"},
     {"renal_failure", 0, "N184 N185 N186 Z49 Z992"},
