@@ -1171,6 +1171,26 @@ static void test_cli(void **state)
     char *got = read_all(out);
     assert_string_equal(got, "person_id,segment\na,long_decline\nb,healthy\n\"c,1\",maternal_infant\nd,organ_failure\ne,healthy\n");
     free(got);
+    /* summary: total cost 1,050.00; shares 100/1050, 900/1050, 50/1050 */
+    char *sumf = strdup(write_temp(""));
+    snprintf(args, sizeof args, "--rules bridges-to-health --people %s --diagnoses %s --out %s --summary %s", people, dx,
+             out, sumf);
+    if (run(args, err, sizeof err) != 0) fail_msg("cli: %s", err);
+    got = read_all(sumf);
+    assert_string_equal(got, "segment,people,exposure,cost,cost_share\n"
+                             "short_decline,0,0.000000,0.00,0.000000\n"
+                             "long_decline,1,1.000000,100.00,0.095238\n"
+                             "organ_failure,1,1.000000,900.00,0.857143\n"
+                             "chronic_normal_function,0,0.000000,0.00,0.000000\n"
+                             "stable_disability,0,0.000000,0.00,0.000000\n"
+                             "maternal_infant,1,0.500000,0.00,0.000000\n"
+                             "acutely_ill,0,0.000000,0.00,0.000000\n"
+                             "healthy,2,2.000000,50.00,0.047619\n");
+    free(got);
+    snprintf(args, sizeof args, "--rules bridges-to-health --people %s --out %s --level region --summary %s", people, out, sumf);
+    assert_int_equal(run(args, err, sizeof err), 2);
+    assert_non_null(strstr(err, "--level: 'region'"));
+    free(sumf);
     snprintf(args, sizeof args, "--rules risk-tiers --people %s --scores %s --out %s", people, sc, out);
     if (run(args, err, sizeof err) != 0) fail_msg("cli: %s", err);
     got = read_all(out);

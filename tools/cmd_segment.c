@@ -157,10 +157,71 @@ done:
     return rc;
 }
 
+/* Write the summary CSV: [unit,]segment,people,exposure,cost,cost_share[,mean_risk]. */
+static int write_summary(const char *path, const ncm_population *pop, const ncm_segmentation *seg, const uint32_t *ids,
+                         const double *scores, int level)
+{
+    size_t n = ncm_population_size(pop);
+    uint32_t ns = ncm_segmentation_segment_count(seg);
+    ncm_segment_summary *sum = NULL;
+    ncm_status st = ncm_segment_summarize(pop, ids, n, ns, scores, level, &sum);
+    if (st) return cli_fail("segment", st);
+    size_t cells = ncm_segment_summary_cells(sum);
+    uint64_t *people = malloc(cells * sizeof *people);
+    double *ex = malloc(cells * sizeof *ex), *share = malloc(cells * sizeof *share), *risk = malloc(cells * sizeof *risk);
+    ncm_money *cost = malloc(cells * sizeof *cost);
+    int rc = CLI_OK;
+    FILE *f = NULL;
+    if (!people || !ex || !share || !risk || !cost) {
+        rc = cli_failf("segment", "out of memory");
+        goto done;
+    }
+    if ((st = ncm_segment_summary_people(sum, people, cells)) || (st = ncm_segment_summary_exposure(sum, ex, cells)) ||
+        (st = ncm_segment_summary_cost(sum, cost, cells)) || (st = ncm_segment_summary_cost_share(sum, share, cells)) ||
+        (scores && (st = ncm_segment_summary_mean_risk(sum, risk, cells)))) {
+        rc = cli_fail("segment", st);
+        goto done;
+    }
+    if (!(f = fopen(path, "wb"))) {
+        rc = cli_failf("segment", "%s: cannot create: %s", path, strerror(errno));
+        goto done;
+    }
+    if (level != NCM_SUMMARY_WHOLE) fprintf(f, "%s,", ncm_level_name((ncm_level)level));
+    fprintf(f, "segment,people,exposure,cost,cost_share%s\n", scores ? ",mean_risk" : "");
+    for (size_t c = 0; c < cells; c++) {
+        char money[40];
+        ncm_money_format(cost[c], NCM_MONEY_DECIMALS, 0, money, sizeof money);
+        if (level != NCM_SUMMARY_WHOLE) {
+            const char *u = ncm_population_text_value(pop, (ncm_text_field)level, (uint32_t)(c / ns));
+            put_csv_text(f, u ? u : "");
+            fputc(',', f);
+        }
+        put_csv_text(f, ncm_segmentation_segment_name(seg, (uint32_t)(c % ns)));
+        fprintf(f, ",%llu,%.6f,%s,%.6f", (unsigned long long)people[c], ex[c], money, share[c]);
+        if (scores) {
+            if (isnan(risk[c]))
+                fputs(",", f);
+            else
+                fprintf(f, ",%.6f", risk[c]);
+        }
+        fputc('\n', f);
+    }
+    int bad = ferror(f);
+    if (fclose(f) != 0 || bad) rc = cli_failf("segment", "%s: write failed", path);
+done:
+    free(people);
+    free(ex);
+    free(share);
+    free(risk);
+    free(cost);
+    ncm_segment_summary_free(sum);
+    return rc;
+}
+
 int ncm_cmd_segment(int argc, char **argv)
 {
     const char *rules = NULL, *people = NULL, *diagnoses = NULL, *scores_path = NULL, *out = NULL, *groups_path = NULL,
-               *score_col = NULL;
+               *score_col = NULL, *summary = NULL, *level_name = NULL;
     const cli_option opts[] = {
         {"rules", &rules, NULL, "NAME|FILE  bridges-to-health, risk-tiers, age-ltc, or a JSON rule file (required)"},
         {"people", &people, NULL, "FILE  people.csv (required)"},
@@ -169,14 +230,25 @@ int ncm_cmd_segment(int argc, char **argv)
         {"score-column", &score_col, NULL, "NAME  score column of --scores (default payment_score, else score)"},
         {"groups", &groups_path, NULL, "FILE  condition groups CSV (group, prefix[, ltc]); default built-in"},
         {"out", &out, NULL, "FILE  segments.csv to write: person_id,segment (required)"},
+        {"summary", &summary, NULL, "FILE  also write people, exposure, cost, cost share (and mean risk) per segment"},
+        {"level", &level_name, NULL, "LEVEL summarise per practice, network, place or system (default: whole population)"},
     };
     int r = cli_parse("segment",
-                      "--rules NAME|FILE --people FILE [--diagnoses FILE] [--scores FILE] [--groups FILE] --out FILE",
+                      "--rules NAME|FILE --people FILE [--diagnoses FILE] [--scores FILE] [--groups FILE] --out FILE\n"
+                      "       [--summary FILE [--level LEVEL]]",
                       opts, sizeof opts / sizeof opts[0], argc, argv);
     if (r) return r < 0 ? CLI_OK : r;
     if (!rules) return cli_usage("segment", "--rules NAME|FILE is required");
     if (!people) return cli_usage("segment", "--people FILE is required");
     if (!out) return cli_usage("segment", "--out FILE is required");
+    int level = NCM_SUMMARY_WHOLE;
+    if (level_name) {
+        ncm_level lv;
+        if (ncm_level_parse(level_name, &lv) != NCM_OK)
+            return cli_usage("segment", "--level: '%s' is not practice, network, place or system", level_name);
+        if (!summary) return cli_usage("segment", "--level needs --summary FILE");
+        level = (int)lv;
+    }
 
     ncm_condition_groups *groups = NULL;
     ncm_segmentation *seg = NULL;
@@ -230,7 +302,11 @@ int ncm_cmd_segment(int argc, char **argv)
         fputc('\n', f);
     }
     int bad = ferror(f);
-    if (fclose(f) != 0 || bad) rc = cli_failf("segment", "%s: write failed", out);
+    if (fclose(f) != 0 || bad) {
+        rc = cli_failf("segment", "%s: write failed", out);
+        goto done;
+    }
+    if (summary) rc = write_summary(summary, pop, seg, ids, scores, level);
 done:
     free(ids);
     free(scores);
