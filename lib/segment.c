@@ -1047,8 +1047,9 @@ static ncm_status compile(const ncm_segmentation *s, const ncm_population *pop, 
             cc->kind = c->kind;
             cc->lo = c->has_lo ? c->lo : -HUGE_VAL;
             cc->hi = c->has_hi ? c->hi : HUGE_VAL;
-            cc->ilo = c->has_lo ? (int64_t)c->lo : INT64_MIN;
-            cc->ihi = c->has_hi ? (int64_t)c->hi : INT64_MAX;
+            /* integer kinds hold whole numbers within 0-130 (checked at load), so the casts are exact */
+            cc->ilo = c->has_lo && is_int_kind(c->kind) ? (int64_t)c->lo : INT64_MIN;
+            cc->ihi = c->has_hi && is_int_kind(c->kind) ? (int64_t)c->hi : INT64_MAX;
             cc->mask = c->mask;
             switch (c->kind) {
             case K_COST:
