@@ -1082,6 +1082,18 @@ static void test_alloc_walk(void **state)
         assert_int_equal(st, NCM_ERR_NOMEM);
         assert_ptr_equal(g, (ncm_condition_groups *)0x1);
     }
+    for (unsigned long k = 1;; k++) {
+        ncm_condition_groups *g = (ncm_condition_groups *)0x1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_condition_groups_builtin(&g);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            ncm_condition_groups_free(g);
+            break;
+        }
+        assert_int_equal(st, NCM_ERR_NOMEM);
+        assert_ptr_equal(g, (ncm_condition_groups *)0x1);
+    }
     /* assignment, to_json, summary, crosstab */
     const person p[] = {{"p0", 30, 2, 5, 12, 0, "", 1, "rent", NULL}, {"p1", 30, 2, 5, 12, 0, "J45 E11", 0, "own", NULL},
                         {"p4", 30, 2, 5, 12, 999999, "E11 I10", 0, "rent", NULL}, {"p12", 65, 1, 5, 12, 0, "", 0, "rent", NULL}};
@@ -1100,6 +1112,23 @@ static void test_alloc_walk(void **state)
         for (int i = 0; i < 4; i++) assert_int_equal(out[i], 99);
     }
     assert_memory_equal(out, want, sizeof out);
+    ncm_condition_groups *bg;
+    assert_int_equal(ncm_condition_groups_builtin(&bg), NCM_OK);
+    for (unsigned long k = 1;; k++) {
+        uint64_t mask[4] = {9, 9, 9, 9};
+        uint8_t ltc[4] = {9, 9, 9, 9};
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_condition_groups_assign(bg, pop, mask, ltc, 4);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            assert_int_equal(ltc[1], 2);
+            break;
+        }
+        assert_int_equal(st, NCM_ERR_NOMEM);
+        assert_int_equal(mask[0], 9);
+        assert_int_equal(ltc[3], 9);
+    }
+    ncm_condition_groups_free(bg);
     for (unsigned long k = 1;; k++) {
         char *t = (char *)0x1;
         ncm_alloc_fail_at(k);
