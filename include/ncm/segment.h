@@ -242,7 +242,8 @@ NCM_API ncm_status ncm_segmentation_bridges_to_health(const ncm_condition_groups
  * segment `tier_1` holds people whose risk percentile is at least 100 - t_1, `tier_2` at least
  * 100 - t_2, ..., and `tier_<k+1>` everyone else. The risk percentile of person i is
  * 100 x (number of people with a strictly lower score) / n, so tied scores share a percentile and a
- * tier (a tie group that straddles a threshold goes to the lower tier).
+ * tier (a tie group that straddles a threshold goes to the lower tier), and the top t% tier holds at
+ * most floor(t x n / 100) people (exactly that many when scores are distinct).
  * @param top_percent Cumulative tier sizes in percent, strictly increasing, each in (0, 100); NULL for
  *        the defaults 0.5, 5, 20.
  * @param n Number of thresholds (1 to 16; ignored when @p top_percent is NULL).
@@ -357,8 +358,9 @@ NCM_API uint32_t ncm_segmentation_rule_segment(const ncm_segmentation *seg, size
  * @param nscores Number of entries in @p scores (ncm_population_size(), or 0 with NULL).
  * @param[out] segment Receives one segment id per person.
  * @param cap Capacity of @p segment (at least ncm_population_size()).
- * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments, or a risk rule without scores (naming the
- *         rule); #NCM_ERR_BUFFER if @p cap is too small; #NCM_ERR_RANGE for a NaN or infinite score
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments, a risk rule without scores, or a numeric
+ *         attribute used with "in" / a text attribute used as a range or flag (naming the rule);
+ *         #NCM_ERR_BUFFER if @p cap is too small; #NCM_ERR_RANGE for a NaN or infinite score
  *         (naming its index) or a wrong @p nscores; #NCM_ERR_NOT_FOUND for an attribute, or the cost
  *         column, missing from @p pop (naming the rule); #NCM_ERR_NOMEM. @p segment is unchanged on failure.
  * @since 0.1.0
