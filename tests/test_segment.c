@@ -431,6 +431,23 @@ static void test_every_kind(void **state)
     assert_int_equal(out[0], 77);
     ncm_population_free(nocost);
     ncm_population_free(noattr);
+    /* attributes of the wrong type */
+    ncm_segmentation *w1 = load("{\"schema\": 1, \"rules\": [{\"name\": \"t\", \"segment\": \"s\", \"when\": "
+                                "{\"attribute\": {\"name\": \"tenure\", \"min\": 1}}}], \"default\": \"d\"}");
+    assert_int_equal(ncm_segmentation_assign(w1, pop, NULL, 0, out, 14), NCM_ERR_INVALID);
+    assert_non_null(strstr(ncm_last_error(), "rule 't' (#1): attribute \"tenure\" is text; a range needs a numeric attribute"));
+    ncm_segmentation_free(w1);
+    w1 = load("{\"schema\": 1, \"rules\": [{\"name\": \"f\", \"segment\": \"s\", \"when\": {\"flag\": \"tenure\"}}], "
+              "\"default\": \"d\"}");
+    assert_int_equal(ncm_segmentation_assign(w1, pop, NULL, 0, out, 14), NCM_ERR_INVALID);
+    assert_non_null(strstr(ncm_last_error(), "rule 'f' (#1): attribute \"tenure\" is text; a flag needs a numeric attribute"));
+    ncm_segmentation_free(w1);
+    w1 = load("{\"schema\": 1, \"rules\": [{\"name\": \"i\", \"segment\": \"s\", \"when\": "
+              "{\"attribute\": {\"name\": \"smoker\", \"in\": [\"1\"]}}}], \"default\": \"d\"}");
+    assert_int_equal(ncm_segmentation_assign(w1, pop, NULL, 0, out, 14), NCM_ERR_INVALID);
+    assert_non_null(strstr(ncm_last_error(), "rule 'i' (#1): attribute \"smoker\" is numeric; \"in\" needs a text attribute"));
+    ncm_segmentation_free(w1);
+    assert_int_equal(out[0], 77);
     /* accessors */
     assert_string_equal(ncm_segmentation_name(s), "kinds");
     assert_int_equal(ncm_segmentation_rule_count(s), 13);
