@@ -302,13 +302,14 @@ static void test_groups_assign(void **state)
 static void test_groups_csv(void **state)
 {
     (void)state;
-    const char *csv = "group,prefix,ltc\nlungs,J44,1\nlungs,j45.0,1\nheart,I5,1\nheart,!I51,1\nfalls,W19,0\n";
+    const char *csv = "group,prefix,ltc\nlungs,J44,1\nlungs,j45.0,1\nheart,I5,1\nheart,!I51,1\n\"falls, \"\"any\"\"\",W19,0\n";
     ncm_condition_groups *g = NULL;
     assert_int_equal(ncm_condition_groups_read_csv(write_temp(csv), &g), NCM_OK);
     assert_int_equal(ncm_condition_groups_count(g), 3);
     assert_string_equal(ncm_condition_groups_name(g, 0), "lungs");
     assert_null(ncm_condition_groups_name(g, 3));
     assert_false(ncm_condition_groups_is_ltc(g, 2));
+    assert_string_equal(ncm_condition_groups_name(g, 2), "falls, \"any\"");
     uint64_t m;
     ncm_condition_groups_match(g, "J45.01", &m);
     assert_int_equal(m, 1);

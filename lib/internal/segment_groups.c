@@ -315,7 +315,12 @@ ncm_status ncm_condition_groups_write_csv(const ncm_condition_groups *g, const c
     fputs("group,prefix,ltc\n", f);
     for (size_t e = 0; e < g->nentries; e++) {
         const ncmi_group_entry *en = &g->entries[e];
-        fprintf(f, "\"%s\",%s%s,%d\n", g->names[en->group], en->excl ? "!" : "", ncmi_dict_str(g->prefixes, en->prefix),
+        fputc('"', f);
+        for (const char *c = g->names[en->group]; *c; c++) {
+            if (*c == '"') fputc('"', f);
+            fputc(*c, f);
+        }
+        fprintf(f, "\",%s%s,%d\n", en->excl ? "!" : "", ncmi_dict_str(g->prefixes, en->prefix),
                 (int)((g->ltc_mask >> en->group) & 1));
     }
     int bad = ferror(f);
