@@ -330,6 +330,23 @@ static int implies(const clause *b, const clause *a)
     }
 }
 
+/* Why rule r can never match anyone on its own, or NULL (exact for the cases it reports). */
+static const char *self_contradiction(const ncm_segmentation *s, const rule *r)
+{
+    uint64_t none = 0;
+    for (size_t i = 0; i < r->nc; i++)
+        if (r->c[i].kind == K_NONE) none |= r->c[i].mask;
+    unsigned nltc = 0;
+    for (uint64_t m = s->groups->ltc_mask; m; m &= m - 1) nltc++;
+    for (size_t i = 0; i < r->nc; i++) {
+        const clause *c = &r->c[i];
+        if (c->kind == K_ANY && (c->mask & ~none) == 0) return "every group of any_group is excluded by no_group";
+        if (c->kind == K_ALL && (c->mask & none) != 0) return "all_groups and no_group name the same group";
+        if (c->kind == K_LTC && c->has_lo && c->lo > nltc) return "ltc_count min is above the number of long-term condition groups";
+    }
+    return NULL;
+}
+
 static int rule_covers(const rule *a, const rule *b)
 {
     for (size_t i = 0; i < a->nc; i++) {
@@ -425,6 +442,11 @@ static ncm_status load_doc(json_t *root, const char *doc, const ncm_condition_gr
         }
         if ((st = intern_segment(s, json_string_value(rs), &r->segment)) != NCM_OK) goto fail;
         if (rw && (st = read_when(&L, r, rw)) != NCM_OK) goto fail;
+        const char *why = self_contradiction(s, r);
+        if (why) {
+            st = ncmi_error(NCM_ERR_INCONSISTENT, "%s: rule '%s' (#%zu) can never fire: %s", doc, r->name, i + 1, why);
+            goto fail;
+        }
         for (size_t j = 0; j < i; j++)
             if (rule_covers(&s->rules[j], r)) {
                 st = ncmi_error(NCM_ERR_INCONSISTENT,

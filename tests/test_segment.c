@@ -971,6 +971,14 @@ static void test_validation(void **state)
     expect_error("{\"schema\": 1, \"rules\": [{\"name\": \"a\", \"segment\": \"s\", \"when\": {\"cost\": {\"min\": \"100.00\"}}},"
                  "{\"name\": \"b\", \"segment\": \"t\", \"when\": {\"cost\": {\"min\": \"100.00\"}}}], \"default\": \"d\"}",
                  NCM_ERR_INCONSISTENT, "rule 'b' (#2) is unreachable");
+    /* rules that contradict themselves */
+    expect_error(R1("{\"any_group\": [\"copd\"], \"no_group\": [\"copd\", \"asthma\"]}"), NCM_ERR_INCONSISTENT,
+                 "rule 'r1' (#1) can never fire: every group of any_group is excluded by no_group");
+    expect_error(R1("{\"all_groups\": [\"copd\", \"asthma\"], \"no_group\": \"asthma\"}"), NCM_ERR_INCONSISTENT,
+                 "rule 'r1' (#1) can never fire: all_groups and no_group name the same group");
+    /* the built-in table has 20 LTC groups */
+    expect_error(R1("{\"ltc_count\": {\"min\": 21}}"), NCM_ERR_INCONSISTENT, "ltc_count min is above the number");
+    ncm_segmentation_free(load(R1("{\"ltc_count\": {\"min\": 20}, \"any_group\": [\"copd\", \"asthma\"], \"no_group\": \"asthma\"}")));
     /* not unreachable: narrower earlier rule, or a different field */
     ncm_segmentation *s = load("{\"schema\": 1, \"rules\": [{\"name\": \"n\", \"segment\": \"s\", \"when\": {\"age\": {\"min\": 65, \"max\": 80}}},"
                                "{\"name\": \"w\", \"segment\": \"t\", \"when\": {\"age\": {\"min\": 60}}},"

@@ -166,7 +166,8 @@ NCM_API ncm_status ncm_condition_groups_assign(const ncm_condition_groups *group
  * Validation: unknown keys and clause fields; bad ranges (min above max, ages outside 0-130,
  * percentiles outside 0-100, NaN); unknown group names or sex codes; repeated rule names; and
  * unreachable rules (a rule that an earlier rule always pre-empts: an earlier rule with no clauses,
- * or one whose every clause is implied by a clause of the later rule on the same field).
+ * or one whose every clause is implied by a clause of the later rule on the same field; or a rule
+ * that contradicts itself, such as all_groups and no_group naming the same group).
  * @param path Path of the JSON file.
  * @param groups Condition groups the rules refer to, or NULL for the built-in table.
  * @param[out] out Receives the new rule set, owned by the caller; unchanged on failure.
