@@ -185,7 +185,7 @@ NCM_API ncm_status ncm_segmentation_read_json(const char *path, const ncm_condit
  * @brief Read a segmentation rule set from JSON text (same format and errors as ncm_segmentation_read_json()).
  * @param text The JSON text (need not be NUL-terminated).
  * @param len Length of @p text in bytes.
- * @param name Name used for the document in error messages (e.g. "rules.json").
+ * @param name Name used for the document in error messages (e.g. "rules.json"); NULL gives "<json>".
  * @param groups Condition groups, or NULL for the built-in table.
  * @param[out] out Receives the new rule set; unchanged on failure.
  * @return As ncm_segmentation_read_json().
