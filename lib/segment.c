@@ -1238,15 +1238,14 @@ static void eval_clause(const cclause *c, const ncm_population *pop, const doubl
     }
 }
 
-ncm_status ncm_segmentation_assign(const ncm_segmentation *s, const ncm_population *pop, const double *scores,
-                                   size_t nscores, uint32_t *segment, size_t cap)
+static ncm_status assign_impl(const char *fn, const ncm_segmentation *s, const ncm_population *pop, const double *scores,
+                              size_t nscores, uint32_t *segment, uint32_t *rule_out, size_t cap)
 {
-    if (!s || !pop || !segment) return ncmi_error(NCM_ERR_INVALID, "ncm_segmentation_assign: NULL argument");
+    if (!s || !pop || (!segment && !rule_out)) return ncmi_error(NCM_ERR_INVALID, "%s: NULL argument", fn);
     size_t n = ncm_population_size(pop);
-    if (cap < n) return ncmi_error(NCM_ERR_BUFFER, "ncm_segmentation_assign: cap %zu is below the %zu people", cap, n);
+    if (cap < n) return ncmi_error(NCM_ERR_BUFFER, "%s: cap %zu is below the %zu people", fn, cap, n);
     if (scores) {
-        if (nscores != n)
-            return ncmi_error(NCM_ERR_RANGE, "ncm_segmentation_assign: %zu scores for %zu people", nscores, n);
+        if (nscores != n) return ncmi_error(NCM_ERR_RANGE, "%s: %zu scores for %zu people", fn, nscores, n);
         for (size_t i = 0; i < n; i++)
             if (!isfinite(scores[i])) return ncmi_error(NCM_ERR_RANGE, "scores[%zu]: %g is not a finite number", i, scores[i]);
     }
@@ -1259,12 +1258,13 @@ ncm_status ncm_segmentation_assign(const ncm_segmentation *s, const ncm_populati
     const uint64_t *off = ncm_population_dx_offsets(pop);
     const uint32_t *dx = ncm_population_text_ids(pop, NCM_TEXT_DIAGNOSIS);
     uint64_t ltc_mask = s->groups->ltc_mask;
-    uint32_t def = s->def;
+    uint32_t def = s->def, def_rule = (uint32_t)s->nrules;
     uint64_t gm[BLOCK];
     uint8_t ltc[BLOCK], act[BLOCK], open[BLOCK];
+    uint32_t segbuf[BLOCK], rulebuf[BLOCK];
     for (size_t b = 0; b < n; b += BLOCK) {
         size_t m = n - b < BLOCK ? n - b : BLOCK;
-        uint32_t *out = segment + b;
+        uint32_t *out = segment ? segment + b : segbuf;
         if (C.need_groups) ncmi_groups_people(C.code_mask, off, dx, ltc_mask, b, b + m, gm, ltc);
         memset(open, 1, m);
         size_t left = m;
@@ -1279,13 +1279,32 @@ ncm_status ncm_segmentation_assign(const ncm_segmentation *s, const ncm_populati
                 open[i] = (uint8_t)(open[i] & !act[i]);
                 hit += act[i];
             }
+            if (rule_out)
+                for (size_t i = 0; i < m; i++) rulebuf[i] = act[i] ? (uint32_t)r : rulebuf[i];
             left -= hit;
         }
-        if (left)
+        if (left) {
             for (size_t i = 0; i < m; i++) out[i] = open[i] ? def : out[i];
+            if (rule_out)
+                for (size_t i = 0; i < m; i++) rulebuf[i] = open[i] ? def_rule : rulebuf[i];
+        }
+        if (rule_out) memcpy(rule_out + b, rulebuf, m * sizeof *rulebuf);
     }
     compiled_free(&C);
     return NCM_OK;
+}
+
+ncm_status ncm_segmentation_assign(const ncm_segmentation *s, const ncm_population *pop, const double *scores,
+                                   size_t nscores, uint32_t *segment, size_t cap)
+{
+    if (!segment) return ncmi_error(NCM_ERR_INVALID, "ncm_segmentation_assign: NULL argument");
+    return assign_impl("ncm_segmentation_assign", s, pop, scores, nscores, segment, NULL, cap);
+}
+
+ncm_status ncm_segmentation_assign_rules(const ncm_segmentation *s, const ncm_population *pop, const double *scores,
+                                         size_t nscores, uint32_t *segment, uint32_t *rule, size_t cap)
+{
+    return assign_impl("ncm_segmentation_assign_rules", s, pop, scores, nscores, segment, rule, cap);
 }
 
 /* ------------------------------------------------------------------ summaries */

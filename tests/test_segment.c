@@ -605,6 +605,19 @@ static void test_bridges(void **state)
                                 "organ_failure", "chronic_normal_function", "stable_disability", "maternal_infant",
                                 "maternal_infant", "acutely_ill", "healthy"};
     expect_segments(s, pop, NULL, want);
+    /* which rule fired: end_of_life 0, frailty_dementia 1, cancer 2, organ_failure 3, long_term_conditions 4,
+     * disability 5, maternal 6, infant 7, acutely_ill 8, default 9 */
+    uint32_t rules[12], segs[12];
+    const uint32_t want_rule[12] = {0, 1, 1, 2, 3, 3, 4, 5, 6, 7, 8, 9};
+    for (int i = 0; i < 12; i++) rules[i] = 99;
+    assert_int_equal(ncm_segmentation_assign_rules(s, pop, NULL, 0, NULL, NULL, 12), NCM_ERR_INVALID);
+    assert_int_equal(ncm_segmentation_assign_rules(s, pop, NULL, 0, NULL, rules, 11), NCM_ERR_BUFFER);
+    assert_int_equal(rules[0], 99);
+    assert_int_equal(ncm_segmentation_assign_rules(s, pop, NULL, 0, NULL, rules, 12), NCM_OK);
+    assert_memory_equal(rules, want_rule, sizeof rules);
+    assert_int_equal(ncm_segmentation_assign_rules(s, pop, NULL, 0, segs, rules, 12), NCM_OK);
+    assert_memory_equal(rules, want_rule, sizeof rules);
+    for (int i = 0; i < 12; i++) assert_string_equal(ncm_segmentation_segment_name(s, segs[i]), want[i]);
     ncm_segmentation_free(s);
     /* groups lacking what the rules name */
     ncm_condition_groups *g;

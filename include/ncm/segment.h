@@ -369,6 +369,26 @@ NCM_API uint32_t ncm_segmentation_rule_segment(const ncm_segmentation *seg, size
 NCM_API ncm_status ncm_segmentation_assign(const ncm_segmentation *seg, const ncm_population *pop,
                                            const double *scores, size_t nscores, uint32_t *segment, size_t cap);
 
+/**
+ * @brief Assign every person to one segment and say which rule placed them there.
+ *
+ * As ncm_segmentation_assign(), and also writes, per person, the index of the rule that fired
+ * (0 = first rule), or ncm_segmentation_rule_count() for people who fell to the default segment.
+ * This tells apart, say, short_decline by end of life from short_decline by cancer.
+ * @param seg The rule set.
+ * @param pop The population.
+ * @param scores One finite risk score per person, or NULL when no rule uses risk.
+ * @param nscores Number of entries in @p scores.
+ * @param[out] segment Receives one segment id per person, or NULL if not wanted.
+ * @param[out] rule Receives one rule index per person, or NULL if not wanted (not both NULL).
+ * @param cap Capacity of each output array (at least ncm_population_size()).
+ * @return As ncm_segmentation_assign(); outputs are unchanged on failure.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_segmentation_assign_rules(const ncm_segmentation *seg, const ncm_population *pop,
+                                                 const double *scores, size_t nscores, uint32_t *segment,
+                                                 uint32_t *rule, size_t cap);
+
 /** @brief Value of the @p level argument of ncm_segment_summarize() for one summary over the whole population. @since 0.1.0 */
 #define NCM_SUMMARY_WHOLE (-1)
 
