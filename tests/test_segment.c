@@ -1230,8 +1230,8 @@ static void test_cli(void **state)
                                      "\"c,1\",0,M,6,0.00\nd,70,M,12,900.00\ne,40,F,12,0.00\n"));
     char *dx = strdup(write_temp("person_id,code\na,R54\nd,E11.9\nd,I50.9\n"));
     /* 5 people, scores 1.5 0.2 0.1 2.5 0.3: percentiles 60 20 0 80 40; top 20% (p >= 80) is d only */
-    char *sc = strdup(write_temp("person_id,raw_score,payment_score,terms\na,1,1.5,x\nb,1,0.2,\n\"c,1\",1,0.1,\n"
-                                 "d,2,2.5,\"A B\"\ne,1,0.3,\n"));
+    char *sc = strdup(write_temp("\xEF\xBB\xBFperson_id,raw_score,payment_score,terms\r\na,1,1.5,x\r\nb,1,0.2,\r\n"
+                                 "\"c,1\",1,0.1,\r\nd,2,2.5,\"A B\"\r\ne,1,0.3,\r\n"));
     char *out = strdup(write_temp(""));
     char args[1024], err[1024];
     snprintf(args, sizeof args, "--rules bridges-to-health --people %s --diagnoses %s --out %s", people, dx, out);

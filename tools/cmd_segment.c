@@ -96,6 +96,7 @@ static int read_scores(const char *path, const char *column, const ncm_populatio
     char *fields[64];
     int rc = CLI_OK;
     char *p = buf;
+    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) p += 3;
     if (!seen) {
         rc = cli_failf("segment", "out of memory");
         goto done;
