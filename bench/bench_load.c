@@ -1,7 +1,9 @@
 /* Time ncm_population_read_csv() on people.csv + diagnoses.csv and report peak memory.
  * usage: bench_load PEOPLE.csv DIAGNOSES.csv [REPEATS]
- * Prints one line: "ncm_load seconds=<best> people=<n> codes=<m> maxrss_kb=<peak>"
- * (peak = VmHWM after the first load: the peak RSS of one load, including the table itself). Driven by load.py. */
+ * Prints one line: "ncm_load seconds=<best wall> first=<first run wall> cpu=<best CPU> first_cpu=<first
+ * run CPU> people=<n> codes=<m> maxrss_kb=<peak>". CPU = user + system time of the process (the fair
+ * measure on a machine shared with other jobs); peak = VmHWM after the first load, i.e. the peak
+ * RSS of one load including the table itself. Driven by load.py. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
