@@ -491,6 +491,21 @@ static void test_alloc_failures(void **state)
     assert_int_equal(st, NCM_OK);
     assert_true(k > 20);
     ncm_population_free(p);
+    /* unsorted diagnoses take another path (counting sort): walk it too */
+    ncm_population_csv_options o = NCM_POPULATION_CSV_OPTIONS_INIT;
+    o.flags = NCM_CSV_MONEY_GROUPING;
+    for (k = 1; k < 10000; k++) {
+        p = sentinel;
+        ncm_alloc_fail_at(k);
+        st = ncm_population_read_csv(DATA "messy_people.csv", DATA "messy_diagnoses.csv", &o, &p);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) break;
+        if (st != NCM_ERR_NOMEM) fail_msg("step %lu: status %d (%s)", k, st, ncm_last_error());
+        assert_ptr_equal(p, sentinel);
+    }
+    assert_int_equal(st, NCM_OK);
+    assert_int_equal(ncm_population_dx_offsets(p)[3], 5);
+    ncm_population_free(p);
     /* the same walk over the buffer reader and over writing */
     size_t lp, ld;
     char *pt = slurp(DATA "canonical_people.csv", &lp), *dt = slurp(DATA "canonical_diagnoses.csv", &ld);
