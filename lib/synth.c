@@ -8,8 +8,8 @@
  *   1  age within the band: lo + ncmi_below(x, 5), or for 90+ ncmi_below(x, 1010) over AGE90_W;
  *   2  deprivation: ncmi_below(x, 100) -> offset from the practice's decile (0 50%, -1 20%, +1 20%,
  *      -2 5%, +2 5%, reflected into 1-10);
- *   3  latent health risk z (normal); then one draw per condition, then codes, minor codes,
- *      enrolment and cost.
+ *   3  latent health risk: one of 4,096 equally likely quantiles of a lognormal multiplier;
+ *      then conditions (two per draw), codes, minor codes, enrolment and cost.
  * The test suite re-implements draws 0-2 independently. Only IEEE-exact operations and the
  * library's own exp/log are used, so output is identical on every platform. */
 #include "ncm/synth.h"
@@ -112,6 +112,9 @@ static const double COST_ZERO[NGRP] = {0.10, 0.18, 0.14, 0.08, 0.04, 0.02, 0.01}
 #define COST_SIGMA 1.2
 #define COST_DEATH 3.0
 #define LATENT_SIGMA 0.5
+/* The latent multiplier is drawn from LATENT_LEVELS equally likely quantiles of its lognormal
+ * distribution (a table lookup instead of a normal draw and an exp for every person). */
+#define LATENT_LEVELS 4096
 #define PROB_CAP 0.95
 
 /* Geography bounds (people per unit). */
@@ -304,7 +307,8 @@ static int digits(uint64_t v)
 
 typedef struct {
     double p[NCOND][NGRP][2][10]; /* prevalence before the latent factor, by condition, group, sex (0 F, 1 M), decile-1 */
-    double minor_exp[NGRP];       /* exp(-lambda) of the minor-code Poisson count */
+    uint64_t minor_cum[NGRP][NMINOR]; /* P(count <= k) * 2^32 of the minor-code Poisson count, by age group */
+    double latent[LATENT_LEVELS]; /* quantiles of the latent risk multiplier exp(s z - s^2/2) */
     uint32_t cell_cum[38];        /* cumulative ONS counts */
     uint32_t total;
     uint8_t cond_pick[NCOND][2][100]; /* code index for a draw u in 0-99, by condition and sex (0 F, 1 M) */
@@ -338,7 +342,18 @@ static void build_tables(const ncm_synth_options *o, syn_tables *t)
     static const double GRP_SHARE[NGRP] = {0.215, 0.219, 0.191, 0.191, 0.097, 0.063, 0.024};
     double norm = 0;
     for (int a = 0; a < NGRP; a++) norm += GRP_SHARE[a] * MINOR_AGE[a];
-    for (int a = 0; a < NGRP; a++) t->minor_exp[a] = ncmi_exp(-o->minor_codes_mean * MINOR_AGE[a] / norm);
+    for (int a = 0; a < NGRP; a++) {
+        double lambda = o->minor_codes_mean * MINOR_AGE[a] / norm, pk = ncmi_exp(-lambda), cum = 0.0;
+        for (int k = 0; k < NMINOR; k++) {
+            cum += pk;
+            pk *= lambda / (double)(k + 1);
+            double c = cum * 4294967296.0;
+            t->minor_cum[a][k] = c >= 4294967296.0 ? UINT64_C(4294967296) : (uint64_t)c;
+        }
+    }
+    for (int k = 0; k < LATENT_LEVELS; k++)
+        t->latent[k] = ncmi_exp(LATENT_SIGMA * ncmi_norm_inv(((double)k + 0.5) / LATENT_LEVELS) -
+                                0.5 * LATENT_SIGMA * LATENT_SIGMA);
     uint32_t cum = 0;
     for (int b = 0; b < 19; b++) {
         cum += ONS_MALE[b];
@@ -514,9 +529,8 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                 int dep = pdep + (du < 50 ? 0 : du < 70 ? -1 : du < 90 ? 1 : du < 95 ? -2 : 2);
                 if (dep < 1) dep = 2 - dep;
                 if (dep > 10) dep = 20 - dep;
-                /* draw 3: latent health risk, a mean-one lognormal multiplier */
-                double z = ncmi_rng_normal(&r);
-                double m = ncmi_exp(LATENT_SIGMA * z - 0.5 * LATENT_SIGMA * LATENT_SIGMA);
+                /* draw 3: latent health risk, a mean-one lognormal multiplier (one of 4,096 quantiles) */
+                double m = t->latent[ncmi_below(ncmi_rng_next(&r), LATENT_LEVELS)];
                 int grp = age_group(age);
                 /* draws 4-13: conditions, two per draw (low 32 bits for even k, high for odd k) */
                 uint32_t has = 0;
@@ -556,21 +570,30 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                     if (code_id(q.dx, &cc, slot, &q.dx_ids[ndx])) goto nomem;
                     ndx++;
                 }
-                /* minor codes: Poisson count by the multiplication method; a repeated code is redrawn
-                 * (up to three times) so that each person's codes are distinct */
-                unsigned seen = 0;
-                double prod = ncmi_rng_uniform(&r);
-                for (int k = 0; k < NMINOR && prod > t->minor_exp[grp]; k++) {
-                    for (int tries = 0; tries < 3; tries++) {
-                        int j = t->minor_pick[male][ncmi_below(ncmi_rng_next(&r), 100)];
-                        if (!(seen & (1u << j))) {
-                            seen |= 1u << j;
-                            if (code_id(q.dx, &cc, SLOT_MINOR + j, &q.dx_ids[ndx])) goto nomem;
-                            ndx++;
-                            break;
+                /* minor codes: a Poisson count (capped at NMINOR) by inverse CDF from the high 32 bits
+                 * of one draw; then codes from 16-bit chunks of further draws, four per draw, a repeated
+                 * code being redrawn (up to three times) so that each person's codes are distinct */
+                {
+                    uint64_t u = ncmi_rng_next(&r) >> 32;
+                    int count = 0;
+                    while (count < NMINOR && u >= t->minor_cum[grp][count]) count++;
+                    unsigned seen = 0;
+                    uint64_t bits = 0;
+                    int left = 0;
+                    for (int k = 0; k < count; k++) {
+                        for (int tries = 0; tries < 3; tries++) {
+                            if (left == 0) bits = ncmi_rng_next(&r), left = 4;
+                            int j = t->minor_pick[male][((bits & 0xFFFFu) * 100u) >> 16];
+                            bits >>= 16;
+                            left--;
+                            if (!(seen & (1u << j))) {
+                                seen |= 1u << j;
+                                if (code_id(q.dx, &cc, SLOT_MINOR + j, &q.dx_ids[ndx])) goto nomem;
+                                ndx++;
+                                break;
+                            }
                         }
                     }
-                    prod *= ncmi_rng_uniform(&r);
                 }
                 q.dx_off[i + 1] = ndx;
                 /* enrolment: deaths, births, moves */
