@@ -6,8 +6,8 @@
  * about 5 diagnosis codes per person (the size named in the speed target). Prints one line of
  * key=value pairs: people, seconds (wall clock of ncm_synth_population alone), cpu_seconds (its CPU
  * time: user + system, one thread), people_per_s,
- * codes_per_person, peak_rss_mb (getrusage ru_maxrss of the whole process) and a checksum of the
- * columns, so that runs on different machines can be compared byte for byte. */
+ * codes_per_person, peak_rss_mb (getrusage ru_maxrss of the whole process) and a checksum (FNV-1a) of
+ * the age, sex, cost, deprivation, months, diagnosis and practice columns, so that runs on different machines can be compared byte for byte. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
@@ -58,7 +58,11 @@ int main(int argc, char **argv)
     h = fnv(h, ncm_population_age(pop), n * sizeof(int32_t));
     h = fnv(h, ncm_population_sex(pop), n);
     h = fnv(h, ncm_population_cost(pop), n * sizeof(ncm_money));
+    h = fnv(h, ncm_population_deprivation(pop), n);
+    h = fnv(h, ncm_population_months(pop), n * sizeof(double));
     h = fnv(h, off, (n + 1) * sizeof(uint64_t));
+    h = fnv(h, ncm_population_text_ids(pop, NCM_TEXT_DIAGNOSIS), off[n] * sizeof(uint32_t));
+    h = fnv(h, ncm_population_text_ids(pop, NCM_TEXT_PRACTICE), n * sizeof(uint32_t));
     printf("people=%zu seconds=%.3f cpu_seconds=%.3f people_per_s=%.0f codes_per_person=%.2f peak_rss_mb=%.0f "
            "checksum=%016llx\n",
            n, secs, cpu, (double)n / secs, n ? (double)off[n] / (double)n : 0.0, (double)ru.ru_maxrss / 1024.0,
