@@ -429,13 +429,14 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
         return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, code)",
                           c->name, c->line, cp < 0 ? "person_id" : "code");
     size_t cap = c->max_records, m = 0, n = p->n;
-    uint32_t *who = ncmi_malloc_array(cap, sizeof *who);
+    uint32_t *who = NULL; /* person of each row; only needed (and filled) once rows are out of order */
+    uint32_t prev_row = 0;
     uint32_t *code = ncmi_malloc_array(cap, sizeof *code);
     ncmi_dict *dx = ncmi_dict_new(64);
     uint64_t *off = ncmi_calloc(n + 1, sizeof *off), *next = NULL;
     uint32_t *ids = NULL;
     int sorted = 1; /* rows already grouped in people order: the codes array is the CSR array */
-    if (!who || !code || !dx || !off) {
+    if (!code || !dx || !off) {
         st = ncmi_nomem("diagnoses");
         goto done;
     }
@@ -486,8 +487,19 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
                                      : ncmi_csv_fail(c, (size_t)cc, s2, "too many distinct diagnosis codes");
             break;
         }
-        if (m && row < who[m - 1]) sorted = 0;
-        who[m] = row;
+        if (sorted && m && row < prev_row) {
+            /* first row out of people order: rebuild the persons of the rows so far from the counts */
+            if (!(who = ncmi_malloc_array(cap, sizeof *who))) {
+                st = ncmi_nomem("diagnoses");
+                break;
+            }
+            size_t k = 0;
+            for (size_t i = 0; i < n; i++)
+                for (uint64_t j = 0; j < off[i + 1]; j++) who[k++] = (uint32_t)i;
+            sorted = 0;
+        }
+        prev_row = row;
+        if (!sorted) who[m] = row;
         code[m] = id;
         off[row + 1]++;
         m++;

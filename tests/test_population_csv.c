@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "ncm/ncm.h"
+#include "internal/csv.h"
 
 #define DATA NCM_TEST_DATA "/population/"
 
@@ -335,6 +336,49 @@ static void test_bad_cells(void **s)
     buf_fail("person_id,age,sex\nA,1,F\n", "person_id,code\n\"A\"x,I10\n", NCM_ERR_PARSE, "d.csv:2:1: unexpected character after closing quote");
 }
 
+/* The reader sizes its columns from the newline count taken while validating UTF-8 (a word-at-a-
+ * time scan): check it against a byte-by-byte count on random mixes of ASCII runs, newlines and
+ * multi-byte characters, at every alignment. */
+static void test_line_count(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"\n", "abcdefghijklmnopqrstuvwxyz0123456789,", "\xc3\xa9", "\xe2\x82\xac",
+                                         "\xf0\x9f\x98\x80", "x", "\n\n\n", ",,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,,"};
+    char buf[20000];
+    unsigned seed = 12345;
+    for (int round = 0; round < 200; round++) {
+        size_t len = 9; /* room for a prefix of 0-9 ASCII bytes to vary the alignment */
+        while (len < sizeof buf - 64) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned k = (seed >> 16) % 8;
+            /* long ASCII stretches with no newline now and then */
+            size_t rep = (seed >> 8) % 7 == 0 ? 40 : 1;
+            for (size_t r = 0; r < rep && len < sizeof buf - 64; r++) {
+                size_t pl = strlen(pieces[k == 0 && rep > 1 ? 1 : k]);
+                memcpy(buf + len, pieces[k == 0 && rep > 1 ? 1 : k], pl);
+                len += pl;
+            }
+            if ((seed >> 4) % 97 == 0) break;
+        }
+        for (size_t start = 0; start <= 9; start++) {
+            memset(buf, 'a', 9);
+            size_t want = 1;
+            for (size_t i = start; i < len; i++) want += buf[i] == '\n';
+            ncmi_csv c;
+            assert_int_equal(ncmi_csv_open_buffer(&c, "t", buf + start, len - start), NCM_OK);
+            if (c.max_records != want) fail_msg("round %d start %zu: %zu lines, want %zu", round, start, c.max_records, want);
+            ncmi_csv_close(&c);
+        }
+    }
+    /* a bad byte after a long ASCII stretch is still found */
+    memset(buf, 'a', 100);
+    buf[70] = '\n';
+    buf[90] = (char)0xC0;
+    ncmi_csv c;
+    assert_int_equal(ncmi_csv_open_buffer(&c, "t", buf, 100), NCM_ERR_PARSE);
+    assert_non_null(strstr(ncm_last_error(), "t:2:1: invalid UTF-8 (byte 0xc0)"));
+}
+
 /* ------------------------------------------------------------------ writing */
 
 static void test_round_trip(void **state)
@@ -447,6 +491,21 @@ static void test_alloc_failures(void **state)
     assert_int_equal(st, NCM_OK);
     assert_true(k > 20);
     ncm_population_free(p);
+    /* unsorted diagnoses take another path (counting sort): walk it too */
+    ncm_population_csv_options o = NCM_POPULATION_CSV_OPTIONS_INIT;
+    o.flags = NCM_CSV_MONEY_GROUPING;
+    for (k = 1; k < 10000; k++) {
+        p = sentinel;
+        ncm_alloc_fail_at(k);
+        st = ncm_population_read_csv(DATA "messy_people.csv", DATA "messy_diagnoses.csv", &o, &p);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) break;
+        if (st != NCM_ERR_NOMEM) fail_msg("step %lu: status %d (%s)", k, st, ncm_last_error());
+        assert_ptr_equal(p, sentinel);
+    }
+    assert_int_equal(st, NCM_OK);
+    assert_int_equal(ncm_population_dx_offsets(p)[3], 5);
+    ncm_population_free(p);
     /* the same walk over the buffer reader and over writing */
     size_t lp, ld;
     char *pt = slurp(DATA "canonical_people.csv", &lp), *dt = slurp(DATA "canonical_diagnoses.csv", &ld);
@@ -552,6 +611,7 @@ int main(void)
         cmocka_unit_test(test_bad_cost_and_nesting),
         cmocka_unit_test(test_bad_missing_file),
         cmocka_unit_test(test_bad_cells),
+        cmocka_unit_test(test_line_count),
         cmocka_unit_test(test_round_trip),
         cmocka_unit_test(test_write_numbers),
         cmocka_unit_test(test_alloc_failures),

@@ -187,7 +187,8 @@ NCM_API void ncm_population_csv_options_init(ncm_population_csv_options *opts);
  * @brief Read a table from people.csv and, optionally, diagnoses.csv.
  *
  * Both files are RFC 4180 CSV in UTF-8 (a byte-order mark is skipped; CRLF or LF line ends;
- * completely empty lines are skipped), with a header row naming the columns in any order.
+ * completely empty lines are skipped), with a header row naming the columns in any order (names
+ * are case-sensitive; a name may appear only once).
  *
  * people.csv: one row a person. Required columns `person_id`, `age`, `sex`; optional canonical
  * columns `practice, network, place, system, deprivation_decile, months_enrolled, annual_cost,
