@@ -660,6 +660,15 @@ static void test_cli_synth(void **state)
     for (uint64_t k = 0; k < ncm_population_dx_offsets(a)[2500]; k++) assert_string_equal(dx_code(a, k), dx_code(b, k));
     ncm_population_free(a);
     ncm_population_free(b);
+    /* a second run writes byte-identical files; another seed does not */
+    snprintf(cmd, sizeof cmd,
+             "%s synth --people 2500 --seed 31 --out %s/again 2>/dev/null && cmp -s %s/out/people.csv %s/again/people.csv"
+             " && cmp -s %s/out/diagnoses.csv %s/again/diagnoses.csv",
+             NCM_CLI, dir, dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s synth --people 2500 --seed 32 --out %s/other 2>/dev/null && cmp -s %s/out/people.csv %s/other/people.csv",
+             NCM_CLI, dir, dir, dir);
+    assert_int_not_equal(system(cmd), 0);
     /* usage errors exit 2; a folder that cannot be created exits 1 with one line naming it */
     snprintf(cmd, sizeof cmd, "%s synth --people many --out %s 2>/dev/null", NCM_CLI, dir);
     assert_int_equal(WEXITSTATUS(system(cmd)), 2);
