@@ -110,6 +110,9 @@ static const double DEATH[NGRP] = {0.0002, 0.0005, 0.0015, 0.005, 0.015, 0.045, 
 static const double COST_BASE[NGRP] = {1430, 1490, 1580, 1725, 1960, 2235, 2095};
 static const double COST_ZERO[NGRP] = {0.10, 0.18, 0.14, 0.08, 0.04, 0.02, 0.01};
 #define COST_SIGMA 1.2
+/* The lognormal cost multiplier is its quantile function at a uniform u, interpolated linearly in a
+ * table of COST_CELLS cells and computed exactly (normal quantile, exp) in the two extreme cells. */
+#define COST_CELLS 16384
 #define COST_DEATH 3.0
 #define LATENT_SIGMA 0.5
 /* The latent multiplier is drawn from LATENT_LEVELS equally likely quantiles of its lognormal
@@ -309,6 +312,7 @@ typedef struct {
     double p[NCOND][NGRP][2][10]; /* prevalence before the latent factor, by condition, group, sex (0 F, 1 M), decile-1 */
     uint64_t minor_cum[NGRP][NMINOR]; /* P(count <= k) * 2^32 of the minor-code Poisson count, by age group */
     double latent[LATENT_LEVELS]; /* quantiles of the latent risk multiplier exp(s z - s^2/2) */
+    double cost_q[COST_CELLS + 1]; /* cost multiplier exp(s z - s^2/2) at u = k / COST_CELLS */
     uint32_t cell_cum[38];        /* cumulative ONS counts */
     uint32_t total;
     uint8_t cond_pick[NCOND][2][100]; /* code index for a draw u in 0-99, by condition and sex (0 F, 1 M) */
@@ -354,6 +358,10 @@ static void build_tables(const ncm_synth_options *o, syn_tables *t)
     for (int k = 0; k < LATENT_LEVELS; k++)
         t->latent[k] = ncmi_exp(LATENT_SIGMA * ncmi_norm_inv(((double)k + 0.5) / LATENT_LEVELS) -
                                 0.5 * LATENT_SIGMA * LATENT_SIGMA);
+    t->cost_q[0] = 0.0;
+    t->cost_q[COST_CELLS] = 0.0; /* the end cells are computed exactly */
+    for (int k = 1; k < COST_CELLS; k++)
+        t->cost_q[k] = ncmi_exp(COST_SIGMA * ncmi_norm_inv((double)k / COST_CELLS) - 0.5 * COST_SIGMA * COST_SIGMA);
     uint32_t cum = 0;
     for (int b = 0; b < 19; b++) {
         cum += ONS_MALE[b];
@@ -605,12 +613,20 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                 else if (age == 0) months = 1 + (int)ncmi_below(xm, 12);
                 else if (ncmi_rng_uniform(&r) < o.churn_rate) months = 1 + (int)ncmi_below(xm, 11), moved = 1;
                 /* cost */
-                double zc = ncmi_rng_normal(&r);
+                uint64_t xc = ncmi_rng_next(&r);
                 ncm_money cost = 0;
                 if (has || died || ncmi_rng_uniform(&r) >= COST_ZERO[grp]) {
                     double mean = COST_BASE[grp] * (1.0 + cw) * (died ? COST_DEATH : 1.0);
                     if (moved) mean *= (double)months / 12.0;
-                    double pounds = mean * ncmi_exp(COST_SIGMA * zc - 0.5 * COST_SIGMA * COST_SIGMA);
+                    uint64_t cell = xc >> 50; /* top 14 bits: the cell; the next 39 bits: the position in it */
+                    double mult;
+                    if (cell == 0 || cell == COST_CELLS - 1) {
+                        mult = ncmi_exp(COST_SIGMA * ncmi_norm_inv(ncmi_u01(xc)) - 0.5 * COST_SIGMA * COST_SIGMA);
+                    } else {
+                        double f = (double)((xc >> 11) & ((UINT64_C(1) << 39) - 1)) * (1.0 / 549755813888.0);
+                        mult = t->cost_q[cell] + (t->cost_q[cell + 1] - t->cost_q[cell]) * f;
+                    }
+                    double pounds = mean * mult;
                     if (pounds > 5.0e6) pounds = 5.0e6;
                     cost = (ncm_money)(pounds * 100.0 + 0.5);
                 }
