@@ -265,6 +265,15 @@ static ncm_status build_geo(uint64_t seed, uint64_t n, uint64_t places, uint64_t
         at += k;
     }
     ncmi_free(pw);
+    uint64_t total = 0;
+    for (uint64_t j = 0; j < nprac; j++) total += g->prac_size[j];
+    if (total != n) { /* cannot happen: split_sizes always shares out its total exactly */
+        geo_free(g);
+        memset(g, 0, sizeof *g);
+        st = ncmi_error(NCM_ERR_INTERNAL, "synthetic geography: practices hold %llu of %llu people",
+                        (unsigned long long)total, (unsigned long long)n);
+        goto done;
+    }
     g->nplace = np;
     g->nnet = nn;
     g->nprac = nprac;

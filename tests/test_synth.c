@@ -543,6 +543,20 @@ static void test_options(void **state)
     assert_int_equal(ncm_population_text_count(p, NCM_TEXT_SYSTEM), 2);
     unit_sizes(p, NCM_LEVEL_PLACE, 20000, 20000);
     ncm_population_free(p);
+    /* sizes stay in range at the edges of the place range: 260,000 (one place) and 751,000 (two) */
+    static const size_t edge[2] = {260000, 751000};
+    for (int e = 0; e < 2; e++) {
+        o = (ncm_synth_options)NCM_SYNTH_OPTIONS_INIT;
+        o.people = edge[e];
+        o.minor_codes_mean = 0.0;
+        p = NULL;
+        assert_int_equal(ncm_synth_population(&o, &p), NCM_OK);
+        assert_int_equal(ncm_population_text_count(p, NCM_TEXT_PLACE), e + 1);
+        unit_sizes(p, NCM_LEVEL_PRACTICE, 2000, 20000);
+        unit_sizes(p, NCM_LEVEL_NETWORK, 30000, 50000);
+        unit_sizes(p, NCM_LEVEL_PLACE, 250000, 750000);
+        ncm_population_free(p);
+    }
     /* no churn: part years only from births and deaths */
     o = (ncm_synth_options)NCM_SYNTH_OPTIONS_INIT;
     o.people = 50000;
