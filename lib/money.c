@@ -247,26 +247,14 @@ static int rem_desc(const void *pa, const void *pb)
     return a->idx < b->idx ? -1 : (a->idx > b->idx);
 }
 
-ncm_status ncm_money_split(ncm_money total, const double *weights, size_t n, ncm_money *out)
+/* The largest-remainder split proper, for validated weights with positive sum W; r has room for the
+ * number of positive weights. Writes every out[i]. */
+static void split_core(ncm_money total, const double *weights, size_t n, long double W, split_rem *r, ncm_money *out)
 {
-    if (!weights || !out || n == 0) return ncmi_error(NCM_ERR_INVALID, "ncm_money_split: NULL array or n = 0");
-    if (total == INT64_MIN) return ncmi_error(NCM_ERR_OVERFLOW, "ncm_money_split: total out of range");
-    long double W = 0;
-    size_t npos = 0;
-    for (size_t i = 0; i < n; i++) {
-        double w = weights[i];
-        if (!isfinite(w) || w < 0)
-            return ncmi_error(NCM_ERR_RANGE, "weights[%zu]: %g is not a finite non-negative number", i, w);
-        W += w;
-        npos += w > 0;
-    }
-    if (!(W > 0)) return ncmi_error(NCM_ERR_RANGE, "weights: they sum to zero, nothing to split by");
-    split_rem *r = ncmi_malloc_array(npos, sizeof *r);
-    if (!r) return ncmi_nomem("split remainders");
     int64_t T = total < 0 ? -total : total, sum = 0;
     size_t k = 0;
-    /* Parts are written to out only once the split is known to succeed; use the remainder array. */
     for (size_t i = 0; i < n; i++) {
+        out[i] = 0;
         if (!(weights[i] > 0)) continue;
         long double q = (long double)T * (long double)weights[i] / W;
         long double f = floorl(q);
@@ -274,16 +262,9 @@ ncm_status ncm_money_split(ncm_money total, const double *weights, size_t n, ncm
         if (f < 0) f = 0;
         r[k].rem = q - f;
         r[k].idx = i;
+        out[i] = (int64_t)f;
         sum += (int64_t)f;
         k++;
-    }
-    for (size_t i = 0; i < n; i++) out[i] = 0;
-    for (size_t j = 0; j < k; j++) {
-        long double q = (long double)T * (long double)weights[r[j].idx] / W;
-        long double f = floorl(q);
-        if (f > (long double)T) f = (long double)T;
-        if (f < 0) f = 0;
-        out[r[j].idx] = (int64_t)f;
     }
     int64_t d = T - sum;
     if (d != 0) {
@@ -297,8 +278,52 @@ ncm_status ncm_money_split(ncm_money total, const double *weights, size_t n, ncm
             }
         }
     }
-    ncmi_free(r);
     if (total < 0)
         for (size_t i = 0; i < n; i++) out[i] = -out[i];
+}
+
+/* Validate weights: NCM_OK with their sum and the count of positive ones. */
+static ncm_status split_check(ncm_money total, const double *weights, size_t n, long double *W, size_t *npos)
+{
+    if (total == INT64_MIN) return ncmi_error(NCM_ERR_OVERFLOW, "ncm_money_split: total out of range");
+    long double sum = 0;
+    size_t pos = 0;
+    for (size_t i = 0; i < n; i++) {
+        double w = weights[i];
+        if (!isfinite(w) || w < 0)
+            return ncmi_error(NCM_ERR_RANGE, "weights[%zu]: %g is not a finite non-negative number", i, w);
+        sum += w;
+        pos += w > 0;
+    }
+    if (!(sum > 0)) return ncmi_error(NCM_ERR_RANGE, "weights: they sum to zero, nothing to split by");
+    *W = sum;
+    *npos = pos;
+    return NCM_OK;
+}
+
+ncm_status ncmi_money_split_small(ncm_money total, const double *weights, size_t n, ncm_money *out)
+{
+    if (n > NCMI_SPLIT_SMALL) return ncmi_error(NCM_ERR_INVALID, "split of %zu parts exceeds %d", n, NCMI_SPLIT_SMALL);
+    long double W = 0;
+    size_t npos = 0;
+    ncm_status st = split_check(total, weights, n, &W, &npos);
+    if (st) return st;
+    split_rem r[NCMI_SPLIT_SMALL];
+    split_core(total, weights, n, W, r, out);
+    return NCM_OK;
+}
+
+ncm_status ncm_money_split(ncm_money total, const double *weights, size_t n, ncm_money *out)
+{
+    if (!weights || !out || n == 0) return ncmi_error(NCM_ERR_INVALID, "ncm_money_split: NULL array or n = 0");
+    if (n <= NCMI_SPLIT_SMALL) return ncmi_money_split_small(total, weights, n, out);
+    long double W = 0;
+    size_t npos = 0;
+    ncm_status st = split_check(total, weights, n, &W, &npos);
+    if (st) return st;
+    split_rem *r = ncmi_malloc_array(npos, sizeof *r);
+    if (!r) return ncmi_nomem("split remainders");
+    split_core(total, weights, n, W, r, out);
+    ncmi_free(r);
     return NCM_OK;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal/common.h"
+#include "internal/int128.h"
 #include "internal/contract_impl.h"
 #include "internal/csv.h"
 #include "internal/json.h"
@@ -105,57 +106,10 @@ static ncm_status emit(const yin *in, yout *o, size_t comp, int kind, int payer,
     return NCM_OK;
 }
 
-/* ncm_money_split() without its allocation, for the hot path (n <= MAXP): the same largest-remainder
- * method, the same long double arithmetic and the same order (remainder descending, then index), so
- * the parts are identical (test_settle checks this against ncm_money_split). Weights are validated by
- * the contract loader; returns -1 if they sum to zero. */
+/* The allocation-free largest-remainder split of money.c (n <= NCMI_SPLIT_SMALL = the party limit). */
 static int split_small(ncm_money total, const double *w, size_t n, ncm_money *out)
 {
-    long double W = 0;
-    for (size_t i = 0; i < n; i++) W += w[i];
-    if (!(W > 0)) return -1;
-    int64_t T = total < 0 ? -total : total, sum = 0;
-    long double rem[MAXP];
-    size_t idx[MAXP], k = 0;
-    for (size_t i = 0; i < n; i++) {
-        out[i] = 0;
-        if (!(w[i] > 0)) continue;
-        long double q = (long double)T * (long double)w[i] / W;
-        long double f = floorl(q);
-        if (f > (long double)T) f = (long double)T;
-        if (f < 0) f = 0;
-        out[i] = (int64_t)f;
-        rem[i] = q - f;
-        sum += (int64_t)f;
-        /* insert i into idx, kept sorted by remainder descending, then index ascending */
-        size_t j = k++;
-        while (j > 0 && rem[idx[j - 1]] < rem[i]) {
-            idx[j] = idx[j - 1];
-            j--;
-        }
-        idx[j] = i;
-    }
-    int64_t d = T - sum;
-    if (d > 0) {
-        for (size_t j = 0; d > 0; j = (j + 1) % k, d--) out[idx[j]] += 1;
-    } else if (d < 0) {
-        for (size_t j = k; d < 0; j = (j == 0 ? k : j)) {
-            j--;
-            if (out[idx[j]] > 0) {
-                out[idx[j]] -= 1;
-                d++;
-            }
-        }
-    }
-    if (total < 0)
-        for (size_t i = 0; i < n; i++) out[i] = -out[i];
-    return 0;
-}
-
-NCMI_HIDDEN int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out);
-int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out)
-{
-    return n > MAXP ? -1 : split_small(total, w, n, out);
+    return ncmi_money_split_small(total, w, n, out) == NCM_OK ? 0 : -1;
 }
 
 static ncm_status mulr(const yin *in, const ncmi_component *k, ncm_money a, double r, ncm_money *out)

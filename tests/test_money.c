@@ -238,6 +238,36 @@ static void test_split_property(void **state)
     }
 }
 
+/* The allocating path (more than 64 parts) obeys the same properties. */
+static void test_split_property_large(void **state)
+{
+    (void)state;
+    uint64_t s = 0x1234567ull;
+    static double w[300];
+    static ncm_money out[300];
+    for (int trial = 0; trial < 3000; trial++) {
+        size_t n = 65 + rng_next(&s) % 236;
+        double W = 0;
+        for (size_t i = 0; i < n; i++) {
+            w[i] = (rng_next(&s) % 4 == 0) ? 0.0 : (double)(rng_next(&s) % 100000) / 7.0;
+            W += w[i];
+        }
+        w[0] += 1.0;
+        W += 1.0;
+        int64_t total = (int64_t)(rng_next(&s) >> (rng_next(&s) % 40 + 20));
+        if (rng_next(&s) & 1) total = -total;
+        assert_int_equal(ncm_money_split(total, w, n, out), NCM_OK);
+        int64_t sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            sum += out[i];
+            double quota = (double)total * (w[i] / W);
+            if (fabs((double)out[i] - quota) > 1.0 + fabs(quota) * 1e-12) fail_msg("part %zu = %lld, quota %f", i, (long long)out[i], quota);
+            if (w[i] == 0) assert_int_equal(out[i], 0);
+        }
+        assert_true(sum == total);
+    }
+}
+
 static void test_version_and_errors(void **state)
 {
     (void)state;
@@ -251,13 +281,22 @@ static void test_version_and_errors(void **state)
     assert_true(strlen(ncm_last_error()) > 0);
     ncm_clear_error();
     assert_string_equal(ncm_last_error(), "");
-    /* allocation failure injection: the split's one allocation fails */
-    double w[] = {1, 2};
-    ncm_money out[2] = {1, 1};
+    /* allocation failure injection: up to 64 parts a split allocates nothing; beyond, its one
+     * allocation fails cleanly */
+    double w[100];
+    ncm_money out[100];
+    for (int i = 0; i < 100; i++) {
+        w[i] = 1 + i % 3;
+        out[i] = 1;
+    }
     ncm_alloc_fail_at(1);
-    assert_int_equal(ncm_money_split(10, w, 2, out), NCM_ERR_NOMEM);
+    assert_int_equal(ncm_money_split(10, w, 64, out), NCM_OK);
+    ncm_alloc_fail_at(0);
+    for (int i = 0; i < 100; i++) out[i] = 1;
+    ncm_alloc_fail_at(1);
+    assert_int_equal(ncm_money_split(10, w, 100, out), NCM_ERR_NOMEM);
     assert_int_equal(out[0], 1);
-    assert_int_equal(ncm_money_split(10, w, 2, out), NCM_OK);
+    assert_int_equal(ncm_money_split(10, w, 100, out), NCM_OK);
 }
 
 int main(void)
@@ -265,7 +304,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),          cmocka_unit_test(test_format),
         cmocka_unit_test(test_checked),        cmocka_unit_test(test_rounding),
-        cmocka_unit_test(test_split_examples), cmocka_unit_test(test_split_property),
+        cmocka_unit_test(test_split_examples), cmocka_unit_test(test_split_property), cmocka_unit_test(test_split_property_large),
         cmocka_unit_test(test_version_and_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
