@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal/csv.h"
 #include "internal/population_impl.h"
@@ -733,7 +734,8 @@ static ncm_status w_close(writer *w)
     if (fclose(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
     ncmi_free(w->buf);
     if (w->err) {
-        remove(w->path);
+        struct stat sb;
+        if (stat(w->path, &sb) == 0 && S_ISREG(sb.st_mode)) remove(w->path); /* never a device such as /dev/full */
         return ncmi_error(NCM_ERR_IO, "%s: write error: %s", w->path, strerror(w->err));
     }
     return NCM_OK;

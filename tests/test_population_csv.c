@@ -422,6 +422,12 @@ static void test_round_trip(void **state)
     assert_int_equal(ncm_population_write_csv(p, "/nonexistent-dir/x.csv", NULL), NCM_ERR_IO);
     assert_non_null(strstr(ncm_last_error(), "/nonexistent-dir/x.csv"));
     assert_int_equal(ncm_population_write_csv(NULL, p1, NULL), NCM_ERR_INVALID);
+    /* a full disk: the error names the path and the device survives */
+    if (access("/dev/full", W_OK) == 0) {
+        assert_int_equal(ncm_population_write_csv(p, "/dev/full", NULL), NCM_ERR_IO);
+        assert_non_null(strstr(ncm_last_error(), "/dev/full: write error"));
+        assert_int_equal(access("/dev/full", F_OK), 0);
+    }
     ncm_population_free(p);
     ncm_population_free(q);
     remove(p1);
