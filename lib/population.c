@@ -262,7 +262,7 @@ static ncm_status validate_numbers(const ncm_population_columns *c, const ncmi_p
 
 /* ------------------------------------------------------------------ geography nesting */
 
-static ncm_status build_parents(ncm_population *p, const ncmi_pop_source *src)
+ncm_status ncmi_population_build_parents(ncm_population *p, const ncmi_pop_source *src)
 {
     int levels[NCM_LEVEL_COUNT], nl = 0;
     for (int l = 0; l < NCM_LEVEL_COUNT; l++) {
@@ -442,7 +442,7 @@ ncm_status ncmi_population_build(const ncm_population_columns *c, const ncmi_pop
             }
         }
     }
-    if ((st = build_parents(p, src))) goto fail;
+    if ((st = ncmi_population_build_parents(p, src))) goto fail;
     *out = p;
     return NCM_OK;
 fail:

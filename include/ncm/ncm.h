@@ -17,5 +17,12 @@
 #include "ncm/status.h"
 #include "ncm/money.h"
 #include "ncm/population.h"
+#include "ncm/synth.h"
+#include "ncm/capitation.h"
+#include "ncm/riskshare.h"
+#include "ncm/outcome.h"
+#include "ncm/savings.h"
+#include "ncm/contract.h"
+#include "ncm/settle.h"
 
 #endif /* NCM_NCM_H */

@@ -56,4 +56,9 @@ typedef struct ncmi_pop_source {
 NCMI_HIDDEN ncm_status ncmi_population_build(const ncm_population_columns *cols, const ncmi_pop_source *src,
                                              ncm_population **out);
 
+/* Fill p->parent / p->parent_level from the geography id columns, checking that each unit has one
+ * parent (NCM_ERR_INCONSISTENT naming both otherwise). Used by the builders in population.c and
+ * population_fast.c. */
+NCMI_HIDDEN ncm_status ncmi_population_build_parents(ncm_population *p, const ncmi_pop_source *src);
+
 #endif

@@ -1,0 +1,41 @@
+"""ncm: the money side of new care models, from Python.
+
+A thin Pythonic layer over libncm (C), built with SWIG:
+
+- :class:`ncm.Money`: exact money (int minor units) to and from Decimal, str and float; checked
+  arithmetic, rounding with named modes, splits that sum exactly.
+- :class:`ncm.Population`: the population table, from and to pandas DataFrames or CSV files, with
+  zero-copy read-only numpy views and geography roll-ups.
+- :class:`ncm.Error` and its subclasses: every failing C call raises the subclass for its
+  ``ncm_status``, carrying the library's message (which names the file, line, field and reason).
+
+``ncm.lowlevel`` is the SWIG module itself (one function per C function, docstrings from the C
+headers); prefer the classes above.
+"""
+
+from . import lowlevel
+from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, MoneyOverflowError, RangeError,
+                     NotFoundError, VersionError, DuplicateError, InconsistentError, BufferTooSmallError,
+                     CancelledError, InternalError, error_class)
+from .money import Money, ROUNDING
+from .population import Population, LEVELS, CANONICAL_COLUMNS
+
+__version__ = lowlevel.ncm_version_string()
+
+
+def strerror(status):
+    """The library's short description of an ``ncm_status`` code."""
+    return lowlevel.ncm_strerror(int(status))
+
+
+def last_error():
+    """The message of the most recent failure of a C call on this thread ("" if none)."""
+    return lowlevel.ncm_last_error()
+
+
+__all__ = [
+    "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
+    "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
+    "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
+    "CANONICAL_COLUMNS", "strerror", "last_error", "lowlevel", "__version__",
+]

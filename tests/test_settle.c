@@ -1,0 +1,835 @@
+/* Settlement: the replay cases (Bedfordshire MSK over five years, UnitingCare bid vs cap, a four-member
+ * alliance), every component type, true-ups and claw-backs, CSV readers and their errors, writers,
+ * the bulk settler, the CLI, and allocation-failure walks. All expected figures are worked by hand
+ * in the comments (pounds; the code works in pence). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "ncm/ncm.h"
+
+/* internal, hidden: the allocation-free split used by the settlement hot path (lib/settle.c) */
+int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out);
+
+#define EXAMPLES NCM_TEST_DATA "/../../examples/contracts/"
+#define P(x) ((ncm_money)((x) * 100.0 + ((x) >= 0 ? 0.5 : -0.5))) /* pounds -> pence for readable constants */
+
+static ncm_contract *load(const char *path)
+{
+    ncm_contract *c = NULL;
+    if (ncm_contract_load_file(path, &c) != NCM_OK) fail_msg("%s: %s", path, ncm_last_error());
+    return c;
+}
+
+static ncm_contract *load_text(const char *text)
+{
+    ncm_contract *c = NULL;
+    if (ncm_contract_load_string(text, "t.json", &c) != NCM_OK) fail_msg("%s", ncm_last_error());
+    return c;
+}
+
+static char *tmpfile_with(const char *content)
+{
+    char *name = malloc(64);
+    assert_non_null(name);
+    strcpy(name, "/tmp/ncm_settle_XXXXXX");
+    int fd = mkstemp(name);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "wb");
+    fputs(content, f);
+    fclose(f);
+    return name;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot open %s", path);
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, (size_t)n, f), (size_t)n);
+    s[n] = 0;
+    fclose(f);
+    return s;
+}
+
+static size_t party(const ncm_contract *c, const char *name)
+{
+    size_t i;
+    if (ncm_contract_find_party(c, name, &i)) fail_msg("%s", ncm_last_error());
+    return i;
+}
+
+static size_t comp(const ncm_contract *c, const char *name)
+{
+    size_t i;
+    if (ncm_contract_find_component(c, name, &i)) fail_msg("%s", ncm_last_error());
+    return i;
+}
+
+/* net (received - paid out) of a party for a year (0 = all) */
+static ncm_money net(const ncm_ledger *l, unsigned year, size_t p)
+{
+    ncm_money in, out;
+    assert_int_equal(ncm_ledger_party_totals(l, year, p, &in, &out, NULL, NULL), NCM_OK);
+    return in - out;
+}
+
+/* Every line is paid by one party to another, so the nets of all parties sum to zero exactly. */
+static void check_balanced(const ncm_ledger *l, unsigned year)
+{
+    ncm_money s = 0;
+    for (size_t p = 0; p < ncm_ledger_party_count(l); p++) s += net(l, year, p);
+    assert_int_equal(s, 0);
+}
+
+/* ------------------------------------------------------------------ Bedfordshire */
+
+/* Worked by hand (all pounds). Value: 26,500,000.00 rising 1.3% a year, rounded to the penny each year:
+ *   V = 26,500,000.00 | 26,844,500.00 | 27,193,478.50 | 27,546,993.72 | 27,905,104.64
+ * Up-front 95%:  U = 25,175,000.00 | 25,502,275.00 | 25,833,804.575 -> .58 (tie, half-even to 8)
+ *                    | 26,169,644.034 -> .03 | 26,509,849.408 -> .41
+ * Fee 2.5%:      F = 662,500.00 | 671,112.50 | 679,836.9625 -> .96 | 688,674.843 -> .84 | 697,627.616 -> .62
+ * Cost path chosen: 23.0m | 25.0m | 26.5m | 24.0m | 22.5m.
+ * Surplus s = U - cost; the 5% band is 5% of U, kept whole; the rest split 50/50.
+ *  y1: s = 2,175,000.00; band 1,258,750.00; above 916,250.00 -> commissioner 458,125.00;
+ *      Circle keeps 1,258,750 + 458,125 = 1,716,875.00 (the DOMAIN.md case).
+ *  y2: s = 502,275.00 < band 1,275,113.75 -> all kept, nothing returned.
+ *  y3: s = 25,833,804.58 - 26,500,000 = -666,195.42: deficit borne 100% by Circle, nothing moves.
+ *  y4: s = 2,169,644.03; band 5% x 26,169,644.03 = 1,308,482.2015 -> 1,308,482.20; above 861,161.83;
+ *      Circle's half 430,580.915 -> 430,580.92 (half-even: 43058091.5p -> 43058092p),
+ *      commissioner 861,161.83 - 430,580.92 = 430,580.91; Circle keeps 1,739,063.12.
+ *  y5: s = 26,509,849.41 - 22,500,000 = 4,009,849.41; band 1,325,492.4705 -> 1,325,492.47;
+ *      above 2,684,356.94; halves 1,342,178.47 each; Circle keeps 2,667,670.94.
+ * Five years: returned 458,125.00 + 430,580.91 + 1,342,178.47 = 2,230,884.38;
+ * Circle receives U + F = 129,190,573.02 + 3,399,751.92 = 132,590,324.94; net 130,359,440.56;
+ * cost 121,000,000.00; result 9,359,440.56. */
+static void test_bedfordshire(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const double cost[5] = {23000000, 25000000, 26500000, 24000000, 22500000};
+    for (unsigned y = 1; y <= 5; y++) assert_int_equal(ncm_actuals_set_cost(a, y, NULL, P(cost[y - 1])), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    size_t rs = comp(c, "risk/gain share"), circle = party(c, "Circle"), ccg = party(c, "Bedfordshire CCG");
+    const double upfront[5] = {25175000.00, 25502275.00, 25833804.58, 26169644.03, 26509849.41};
+    const double fee[5] = {662500.00, 671112.50, 679836.96, 688674.84, 697627.62};
+    const double kept[5] = {1716875.00, 502275.00, -666195.42, 1739063.12, 2667670.94};
+    const double returned[5] = {458125.00, 0, 0, 430580.91, 1342178.47};
+    for (unsigned y = 1; y <= 5; y++) {
+        ncm_money base, var, prov, comm;
+        assert_int_equal(ncm_ledger_risk(l, y, rs, &base, &var, &prov, &comm), NCM_OK);
+        assert_int_equal(base, P(upfront[y - 1]));
+        assert_int_equal(var, P(upfront[y - 1]) - P(cost[y - 1]));
+        assert_int_equal(prov, P(kept[y - 1]));
+        assert_int_equal(comm, P(returned[y - 1]));
+        ncm_money in, out, cst;
+        assert_int_equal(ncm_ledger_party_totals(l, y, circle, &in, &out, &cst, NULL), NCM_OK);
+        assert_int_equal(in, P(upfront[y - 1]) + P(fee[y - 1]));
+        assert_int_equal(out, P(returned[y - 1]));
+        assert_int_equal(cst, P(cost[y - 1])); /* the total cost is attributed to the single holder */
+        check_balanced(l, y);
+    }
+    ncm_money in, out, cst, bal;
+    assert_int_equal(ncm_ledger_party_totals(l, 0, circle, &in, &out, &cst, &bal), NCM_OK);
+    assert_int_equal(in, P(132590324.94));
+    assert_int_equal(out, P(2230884.38));
+    assert_int_equal(in - out - cst, P(9359440.56));
+    assert_int_equal(bal, in - out); /* nothing paid yet: the whole net is still to come */
+    assert_int_equal(net(l, 0, ccg), -P(130359440.56));
+    /* the year-1 lines, in order: up-front, fee, band [0,5%) (0.00 to the commissioner), band [5%,inf) */
+    size_t n = ncm_ledger_count(l);
+    assert_int_equal(n, 18); /* y1 4 lines, y2 3 (only the [0,5%) band is touched), y3 3 (one deficit band), y4 4, y5 4 */
+    unsigned yr[32];
+    int kind[32];
+    size_t cp[32], payer[32], payee[32];
+    ncm_money b[32], amt[32];
+    double rate[32];
+    assert_int_equal(ncm_ledger_keys(l, yr, kind, cp, payer, payee, 32), NCM_OK);
+    assert_int_equal(ncm_ledger_amounts(l, b, rate, amt, NULL, NULL, 32), NCM_OK);
+    assert_int_equal(kind[0], NCM_LINE_UPFRONT);
+    assert_int_equal(b[0], P(26500000));
+    assert_true(rate[0] == 0.95);
+    assert_int_equal(amt[0], P(25175000));
+    assert_int_equal(payer[0], ccg);
+    assert_int_equal(payee[0], circle);
+    assert_int_equal(kind[3], NCM_LINE_RISK_SHARE);
+    assert_int_equal(b[3], P(916250));
+    assert_true(rate[3] == 0.5);
+    assert_int_equal(amt[3], P(458125));
+    assert_int_equal(payer[3], circle);
+    assert_int_equal(payee[3], ccg);
+    assert_string_equal(ncm_ledger_what(l, 3), "surplus band [5%, inf): commissioner 50%");
+    assert_int_equal(ncm_ledger_keys(l, yr, NULL, NULL, NULL, NULL, 3), NCM_ERR_BUFFER);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* True-ups and claw-backs against what was already paid in year 1 (cost 23.0m):
+ *  up-front 25,175,000.00 paid in full -> balance 0;
+ *  fee paid 700,000.00 against 662,500.00 due -> claw-back 37,500.00 (balance -37,500.00);
+ *  Circle returned 400,000.00 of the 458,125.00 due -> 58,125.00 still owed (the [0,5%) line takes 0);
+ *  Circle also paid the CCG 10.00 against the fee, which nothing supports -> an unmatched line, -10.00.
+ *  Circle's balance = (0 - 37,500) - (58,125 - 10) = -95,615.00: it owes 95,615.00 net. */
+static void test_true_up(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    char *act = tmpfile_with("year,kind,name,value\n1,cost,,23000000.00\n");
+    char *paid = tmpfile_with("year,component,payer,payee,amount\n"
+                              "1,up-front payment,Bedfordshire CCG,Circle,25175000.00\n"
+                              "1,management fee,Bedfordshire CCG,Circle,700000.00\n"
+                              "1,risk/gain share,Circle,Bedfordshire CCG,400000.00\n"
+                              "1,management fee,Circle,Bedfordshire CCG,10.00\n");
+    assert_int_equal(ncm_actuals_read_csv(a, act), NCM_OK);
+    assert_int_equal(ncm_actuals_read_paid_csv(a, paid), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_ledger_count(l), 5);
+    ncm_money amt[5], pd[5], bal[5];
+    int kind[5];
+    assert_int_equal(ncm_ledger_keys(l, NULL, kind, NULL, NULL, NULL, 5), NCM_OK);
+    assert_int_equal(ncm_ledger_amounts(l, NULL, NULL, amt, pd, bal, 5), NCM_OK);
+    assert_int_equal(bal[0], 0);
+    assert_int_equal(pd[1], P(700000));
+    assert_int_equal(bal[1], -P(37500));
+    assert_int_equal(pd[2], 0);
+    assert_int_equal(pd[3], P(400000));
+    assert_int_equal(bal[3], P(58125));
+    assert_int_equal(kind[4], NCM_LINE_UNMATCHED);
+    assert_int_equal(amt[4], 0);
+    assert_int_equal(bal[4], -P(10));
+    ncm_money b;
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "Circle"), NULL, NULL, NULL, &b), NCM_OK);
+    assert_int_equal(b, -P(95615));
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "Bedfordshire CCG"), NULL, NULL, NULL, &b), NCM_OK);
+    assert_int_equal(b, P(95615));
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+    remove(act);
+    remove(paid);
+    free(act);
+    free(paid);
+}
+
+/* ------------------------------------------------------------------ UnitingCare */
+
+/* Bid 726m = 140 | 143 | 145 | 148 | 150 (m); cap 752m = 145 | 148 | 151 | 153 | 155.
+ * Outcome pot 15% of value from year 3, carved out of the capitation, score 0.8; transformation 5m in
+ * years 1 and 2; VAT 20% on 5% of capitation and outcome payments, borne by the provider (1% of them).
+ * Cost path: the cap's values plus the 5m transformation spend in years 1-2 = 150 | 153 | 151 | 153 | 155.
+ * At the bid, provider net = capitation + earned + transformation - VAT:
+ *  y1 140 + 5 - 1.4 = 143.6            gap -6.4
+ *  y2 143 + 5 - 1.43 = 146.57          gap -6.43
+ *  y3 pot 21.75, cap 123.25, earned 17.4, VAT 1.2325 + 0.174 = 1.4065 -> 139.2435   gap -11.7565
+ *  y4 pot 22.2, cap 125.8, earned 17.76, VAT 1.258 + 0.1776 -> 142.1244              gap -10.8756
+ *  y5 pot 22.5, cap 127.5, earned 18.0, VAT 1.275 + 0.18 -> 144.045                   gap -10.955
+ *  total 715.5829 vs cost 762 -> -46.4171m.
+ * At the cap: y1 148.55 (-1.45); y2 151.52 (-1.48); y3 pot 22.65 -> 128.35 + 18.12 - 1.4647 = 145.0053
+ *  (-5.9947); y4 130.05 + 18.36 - 1.4841 = 146.9259 (-6.0741); y5 131.75 + 18.6 - 1.5035 = 148.8465 (-6.1535). */
+static void uc_run(const char *file, const double *want_net)
+{
+    ncm_contract *c = load(file);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const double cost[5] = {150e6, 153e6, 151e6, 153e6, 155e6};
+    for (unsigned y = 1; y <= 5; y++) {
+        assert_int_equal(ncm_actuals_set_cost(a, y, "UnitingCare Partnership", P(cost[y - 1])), NCM_OK);
+        if (y >= 3) assert_int_equal(ncm_actuals_set_score(a, y, NULL, 0.8), NCM_OK);
+    }
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    size_t uc = party(c, "UnitingCare Partnership");
+    double total = 0;
+    for (unsigned y = 1; y <= 5; y++) {
+        ncm_money in, out, cst;
+        assert_int_equal(ncm_ledger_party_totals(l, y, uc, &in, &out, &cst, NULL), NCM_OK);
+        assert_int_equal(in - out, P(want_net[y - 1]));
+        assert_int_equal(cst, P(cost[y - 1]));
+        check_balanced(l, y);
+        total += want_net[y - 1];
+    }
+    assert_int_equal(net(l, 0, uc), P(total));
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+static void test_unitingcare(void **state)
+{
+    (void)state;
+    const double bid[5] = {143.6e6, 146.57e6, 139.2435e6, 142.1244e6, 144.045e6};
+    const double cap[5] = {148.55e6, 151.52e6, 145.0053e6, 146.9259e6, 148.8465e6};
+    uc_run(EXAMPLES "unitingcare_bid.json", bid);
+    uc_run(EXAMPLES "unitingcare_cap.json", cap);
+    /* missing score in a pot year is an error naming the year and component */
+    ncm_contract *c = load(EXAMPLES "unitingcare_bid.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 3, NULL, P(1)), NCM_OK);
+    ncm_ledger *l = (ncm_ledger *)(uintptr_t)1;
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "year 3: component \"outcome payments\": no outcome score"));
+    assert_ptr_equal(l, (ncm_ledger *)(uintptr_t)1);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* ------------------------------------------------------------------ alliance */
+
+static const char *alliance_costs = "year,kind,name,value\n"
+                                    "1,cost,Acute Trust,38000000.00\n1,cost,Community Trust,29000000.00\n"
+                                    "1,cost,Mental Health Trust,21000000.00\n1,cost,GP Federation,8500000.00\n"
+                                    "2,cost,Acute Trust,42000000.00\n2,cost,Community Trust,31000000.00\n"
+                                    "2,cost,Mental Health Trust,19000000.00\n2,cost,GP Federation,11000000.00\n";
+
+static ncm_ledger *alliance_settle(ncm_contract *c)
+{
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    char *f = tmpfile_with(alliance_costs);
+    if (ncm_actuals_read_csv(a, f)) fail_msg("%s", ncm_last_error());
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_actuals_free(a);
+    remove(f);
+    free(f);
+    return l;
+}
+
+/* Budgets 40/30/20/10m (value shares 0.4/0.3/0.2/0.1 of 100m). 50/50 with the commissioner both ways.
+ * Year 1 costs 38, 29, 21, 8.5 -> own variances +2, +1, -1, +1.5; system gain 3.5m; members' half
+ *   1.75m split by value: 0.7, 0.525, 0.35, 0.175. Settlement moves (pool + share):
+ *   Acute -2 + 0.7 = -1.3; Community -1 + 0.525 = -0.475; MH +1 + 0.35 = +1.35; GP -1.5 + 0.175 = -1.325;
+ *   the commissioner nets +1.75m. Each member ends with cost + its split.
+ * Year 2 costs 42, 31, 19, 11 -> -2, -1, +1, -1; system loss 3m; members bear 1.5m: 0.6, 0.45, 0.3, 0.15.
+ *   Acute +2 - 0.6 = +1.4; Community +1 - 0.45 = +0.55; MH -1 - 0.3 = -1.3; GP +1 - 0.15 = +0.85;
+ *   the commissioner nets -1.5m. */
+static void test_alliance_by_value(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "alliance_four.json");
+    ncm_ledger *l = alliance_settle(c);
+    const char *m[4] = {"Acute Trust", "Community Trust", "Mental Health Trust", "GP Federation"};
+    const double budget[4] = {40e6, 30e6, 20e6, 10e6};
+    const double move1[4] = {-1.3e6, -0.475e6, 1.35e6, -1.325e6};
+    const double move2[4] = {1.4e6, 0.55e6, -1.3e6, 0.85e6};
+    const double split1[4] = {0.7e6, 0.525e6, 0.35e6, 0.175e6};
+    const double split2[4] = {-0.6e6, -0.45e6, -0.3e6, -0.15e6};
+    for (int i = 0; i < 4; i++) {
+        size_t p = party(c, m[i]);
+        ncm_money cst;
+        assert_int_equal(net(l, 1, p), P(budget[i] + move1[i]));
+        assert_int_equal(net(l, 2, p), P(budget[i] + move2[i]));
+        assert_int_equal(ncm_ledger_party_totals(l, 1, p, NULL, NULL, &cst, NULL), NCM_OK);
+        assert_int_equal(net(l, 1, p) - cst, P(split1[i]));
+        assert_int_equal(ncm_ledger_party_totals(l, 2, p, NULL, NULL, &cst, NULL), NCM_OK);
+        assert_int_equal(net(l, 2, p) - cst, P(split2[i]));
+    }
+    size_t comm = party(c, "Commissioner"), rs = comp(c, "alliance risk/gain share");
+    assert_int_equal(net(l, 1, comm), -P(100e6) + P(1.75e6));
+    assert_int_equal(net(l, 2, comm), -P(100e6) - P(1.5e6));
+    ncm_money var, prov, cm;
+    assert_int_equal(ncm_ledger_risk(l, 2, rs, NULL, &var, &prov, &cm), NCM_OK);
+    assert_int_equal(var, -P(3e6));
+    assert_int_equal(prov, -P(1.5e6));
+    assert_int_equal(cm, -P(1.5e6));
+    check_balanced(l, 0);
+    ncm_ledger_free(l);
+    ncm_contract_free(c);
+}
+
+static char *file_replace(const char *path, const char *from, const char *to)
+{
+    char *s = slurp(path);
+    char *p = strstr(s, from);
+    if (!p) fail_msg("%s not found", from);
+    char *r = malloc(strlen(s) + strlen(to) + 1);
+    memcpy(r, s, (size_t)(p - s));
+    strcpy(r + (p - s), to);
+    strcat(r, p + strlen(from));
+    free(s);
+    return r;
+}
+
+/* Split in proportion to own variances. Year 1 members' share 1,750,000.00 = 175,000,000p over the
+ * own surpluses 2m, 1m, 0 (MH had a deficit), 1.5m (sum 4.5m): exact shares 77,777,777.78p,
+ * 38,888,888.89p, 0, 58,333,333.33p; floors 77,777,777 + 38,888,888 + 58,333,333 = 174,999,998, the
+ * two spare pence go to the largest remainders (.89 Community, .78 Acute):
+ * 777,777.78 | 388,888.89 | 0 | 583,333.33.
+ * Year 2: members bear 1.5m over own deficits 2m, 1m, 0, 1m: 750,000 | 375,000 | 0 | 375,000.
+ * Fixed 25% each: year 1 437,500.00 each. */
+static void test_alliance_other_splits(void **state)
+{
+    (void)state;
+    char *doc = file_replace(EXAMPLES "alliance_four.json", "\"method\": \"value\"", "\"method\": \"variance\"");
+    ncm_contract *c = load_text(doc);
+    free(doc);
+    ncm_ledger *l = alliance_settle(c);
+    const char *m[4] = {"Acute Trust", "Community Trust", "Mental Health Trust", "GP Federation"};
+    const double s1[4] = {777777.78, 388888.89, 0, 583333.33};
+    const double s2[4] = {-750000, -375000, 0, -375000};
+    for (int i = 0; i < 4; i++) {
+        size_t p = party(c, m[i]);
+        ncm_money cst;
+        assert_int_equal(ncm_ledger_party_totals(l, 1, p, NULL, NULL, &cst, NULL), NCM_OK);
+        assert_int_equal(net(l, 1, p) - cst, P(s1[i]));
+        assert_int_equal(ncm_ledger_party_totals(l, 2, p, NULL, NULL, &cst, NULL), NCM_OK);
+        assert_int_equal(net(l, 2, p) - cst, P(s2[i]));
+    }
+    ncm_ledger_free(l);
+    ncm_contract_free(c);
+
+    doc = file_replace(EXAMPLES "alliance_four.json", "\"method\": \"value\"",
+                       "\"method\": \"fixed\", \"shares\": {\"Acute Trust\": 0.25, \"Community Trust\": 0.25, "
+                       "\"Mental Health Trust\": 0.25, \"GP Federation\": 0.25}");
+    c = load_text(doc);
+    free(doc);
+    l = alliance_settle(c);
+    for (int i = 0; i < 4; i++) {
+        size_t p = party(c, m[i]);
+        ncm_money cst;
+        assert_int_equal(ncm_ledger_party_totals(l, 1, p, NULL, NULL, &cst, NULL), NCM_OK);
+        assert_int_equal(net(l, 1, p) - cst, P(437500));
+    }
+    ncm_ledger_free(l);
+    ncm_contract_free(c);
+}
+
+/* ------------------------------------------------------------------ every component */
+
+/* Value 1,000,000.00, one year. Volume 1,200 at 100.00 with the marginal rate 50% above 1,000:
+ *   100,000.00 + 200 x 100.00 x 0.5 = 10,000.00.   Care coordination 5.00 x 1,500.5 = 7,502.50.
+ *   Fee 2% = 20,000.00; withhold 10% of it = 2,000.00; score 0.6 < threshold 0.7 -> earn back 85% = 1,700.00.
+ *   Outcome pot 5% = 50,000.00 gated at 0.7 -> 0.00 earned.   VAT 20% on the activity lines, funded by
+ *   the commissioner: 20,000.00 + 2,000.00 both funded and paid on to the tax authority.
+ *   Up-front 90% = 900,000.00; cost 860,000.00 -> surplus 40,000.00 split 50/50: 20,000.00 returned;
+ *   the prime passes 30% of its 20,000.00 = 6,000.00 to its subcontractor.
+ * Prime: in 100,000 + 10,000 + 7,502.50 + 20,000 + 1,700 + 22,000 + 900,000 = 1,061,202.50;
+ *        out 2,000 + 22,000 + 20,000 + 6,000 = 50,000.00; net 1,011,202.50.
+ * Commissioner net -1,061,202.50 + 2,000 + 20,000 = -1,039,202.50; subcontractor +6,000; tax +22,000. */
+static const char *features_doc =
+    "{\"schema\": 1, \"name\": \"features\", \"form\": \"prime_provider\", \"term_years\": 1,\n"
+    " \"value\": {\"by_year\": [\"1000000.00\"]},\n"
+    " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"prime\"},\n"
+    "   {\"name\": \"S\", \"role\": \"subcontractor\", \"of\": \"P\"}, {\"name\": \"Tax\", \"role\": \"external\"}],\n"
+    " \"components\": [\n"
+    "  {\"name\": \"clinic\", \"type\": \"activity\", \"price\": \"100.00\", \"threshold\": 1000, \"marginal_rate\": 0.5},\n"
+    "  {\"name\": \"ccf\", \"type\": \"care_coordination\", \"pmpm\": \"5.00\"},\n"
+    "  {\"name\": \"fee\", \"type\": \"management_fee\", \"rate\": 0.02},\n"
+    "  {\"name\": \"wh\", \"type\": \"withhold\", \"of\": \"fee\", \"rate\": 0.1, \"earn_back_threshold\": 0.7,"
+    " \"earn_back_below\": 0.85},\n"
+    "  {\"name\": \"pot\", \"type\": \"outcome_pot\", \"share\": 0.05, \"gate\": 0.7},\n"
+    "  {\"name\": \"vat\", \"type\": \"vat\", \"rate\": 0.2, \"on\": [\"clinic\"], \"borne_by\": \"commissioner\","
+    " \"authority\": \"Tax\"},\n"
+    "  {\"name\": \"up\", \"type\": \"upfront\", \"share\": 0.9},\n"
+    "  {\"name\": \"rs\", \"type\": \"risk_share\", \"base\": \"up\", \"schedule\": {\"surplus\": {\"bands\":"
+    " [{\"from\": 0, \"to\": null, \"provider_share\": 0.5}]}, \"deficit\": {\"bands\": [{\"from\": 0, \"to\": null,"
+    " \"provider_share\": 1}]}}, \"cascade\": [{\"from\": \"P\", \"to\": \"S\", \"share\": 0.3}]}]}";
+
+static ncm_actuals *features_actuals(ncm_contract *c)
+{
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "P", P(860000)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "clinic", 1200), NCM_OK);
+    assert_int_equal(ncm_actuals_set_member_months(a, 1, "ccf", 1500.5), NCM_OK);
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 0.6), NCM_OK);
+    return a;
+}
+
+static void test_components(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(features_doc);
+    ncm_actuals *a = features_actuals(c);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_money in, out;
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "P"), &in, &out, NULL, NULL), NCM_OK);
+    assert_int_equal(in, P(1061202.50));
+    assert_int_equal(out, P(50000));
+    assert_int_equal(net(l, 1, party(c, "C")), -P(1039202.50));
+    assert_int_equal(net(l, 1, party(c, "S")), P(6000));
+    assert_int_equal(net(l, 1, party(c, "Tax")), P(22000));
+    /* the explanation of a few lines */
+    int found = 0;
+    for (size_t i = 0; i < ncm_ledger_count(l); i++) {
+        const char *w = ncm_ledger_what(l, i);
+        if (strcmp(w, "volume above 1000 at 50% of price") == 0) found |= 1;
+        if (strcmp(w, "withhold earned back at 85%") == 0) found |= 2;
+        if (strcmp(w, "outcome pot 5% of value: gate 0.7 not met") == 0) found |= 4;
+        if (strcmp(w, "30% of the risk result passed down") == 0) found |= 8;
+    }
+    assert_int_equal(found, 15);
+    ncm_ledger_free(l);
+    /* score above the gate: pot earned 50,000 x 0.9 = 45,000.00; earn-back 100% = 2,000.00 (+300.00) */
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 0.9), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(1011202.50 + 45000 + 300));
+    ncm_ledger_free(l);
+    /* a component-specific score wins over the year's score: pot at 0.5 < gate -> 0 */
+    assert_int_equal(ncm_actuals_set_score(a, 1, "pot", 0.5), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(1011202.50 + 300));
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+static void test_settle_errors(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(features_doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    ncm_ledger *l = NULL;
+    /* no volume */
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(860000)), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "year 1: component \"clinic\": no activity volume"));
+    /* total disagreeing with the party costs */
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "P", P(1)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "clinic", 1), NCM_OK);
+    assert_int_equal(ncm_actuals_set_member_months(a, 1, "ccf", 1), NCM_OK);
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 1), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_ERR_INCONSISTENT);
+    assert_non_null(strstr(ncm_last_error(), "total cost 860000.00 differs from the sum of party costs 1.00"));
+    assert_null(l);
+    /* setters */
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, 1), NCM_ERR_RANGE);
+    assert_non_null(strstr(ncm_last_error(), "year 2 is outside the contract term 1-1"));
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "Nobody", 1), NCM_ERR_NOT_FOUND);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, -1), NCM_ERR_RANGE);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "ccf", 1), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "\"ccf\" is a care_coordination component, not activity"));
+    assert_int_equal(ncm_actuals_set_member_months(a, 1, "ccf", NAN), NCM_ERR_RANGE);
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 1.5), NCM_ERR_RANGE);
+    assert_int_equal(ncm_actuals_set_score(a, 1, "fee", 0.5), NCM_ERR_NOT_FOUND);
+    assert_int_equal(ncm_actuals_add_paid(a, 1, "fee", "C", "Z", 1), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "no party named \"Z\""));
+    ncm_settle_options o;
+    ncm_settle_options_init(&o);
+    o.version = 9;
+    assert_int_equal(ncm_settle(c, a, &o, &l), NCM_ERR_VERSION);
+    o.version = NCM_SETTLE_OPTIONS_VERSION;
+    o.first_year = 2;
+    assert_int_equal(ncm_settle(c, a, &o, &l), NCM_ERR_RANGE);
+    ncm_actuals_free(a);
+    /* actuals of another contract */
+    ncm_contract *c2 = load_text(features_doc);
+    assert_int_equal(ncm_actuals_create(c2, &a), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_ERR_INVALID);
+    ncm_actuals_free(a);
+    ncm_contract_free(c2);
+    ncm_contract_free(c);
+}
+
+static void csv_bad(const ncm_contract *c, int which, const char *text, ncm_status want, const char *part)
+{
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(5)), NCM_OK);
+    char *f = tmpfile_with(text);
+    ncm_status st = which == 0 ? ncm_actuals_read_csv(a, f) : which == 1 ? ncm_actuals_read_outcomes_csv(a, f)
+                                                                         : ncm_actuals_read_paid_csv(a, f);
+    if (st != want) fail_msg("status %d (%s), wanted %d", st, ncm_last_error(), want);
+    if (!strstr(ncm_last_error(), part)) fail_msg("message \"%s\" lacks \"%s\"", ncm_last_error(), part);
+    /* nothing changed: the earlier cost still settles alone (no cost from the file leaked in) */
+    ncm_ledger *l = NULL;
+    if (c && ncm_contract_term(c) == 5) {
+        assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+        ncm_money v;
+        assert_int_equal(ncm_ledger_risk(l, 1, 2, NULL, &v, NULL, NULL), NCM_OK);
+        assert_int_equal(v, P(25175000) - P(5));
+        assert_int_equal(ncm_ledger_count(l), 4);
+        ncm_ledger_free(l);
+    }
+    remove(f);
+    free(f);
+    ncm_actuals_free(a);
+}
+
+static void test_csv_errors(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    csv_bad(c, 0, "year,kind,name,value\n1,cost,,23m\n", NCM_ERR_PARSE, ":2:4 (value): \"23m\" is not an amount");
+    csv_bad(c, 0, "year,kind,name,value\n1,cost,Nobody,1.00\n", NCM_ERR_NOT_FOUND, ":2:3 (name): no party named \"Nobody\"");
+    csv_bad(c, 0, "year,kind,name,value\n9,cost,,1.00\n", NCM_ERR_RANGE, ":2:1 (year): year 9 is outside the contract term 1-5");
+    csv_bad(c, 0, "year,kind,name,value\n2,cost,,1.00\n2,cost,,2.00\n", NCM_ERR_DUPLICATE, ":3:3 (name): cost of \"\" in year 2 is given twice");
+    csv_bad(c, 0, "year,kind,name,value\n2,rent,,1.00\n", NCM_ERR_PARSE, "unknown kind \"rent\"");
+    csv_bad(c, 0, "year,kind,value\n2,cost,1.00\n", NCM_ERR_PARSE, "missing column \"name\"");
+    csv_bad(c, 0, "year,kind,name,value\n2,cost,,1.00,9\n", NCM_ERR_PARSE, ":2");
+    csv_bad(c, 0, "year,kind,name,value\n2,volume,up-front payment,3\n", NCM_ERR_NOT_FOUND, "no activity component named \"up-front payment\"");
+    csv_bad(c, 1, "year,score\n2,1.2\n", NCM_ERR_RANGE, ":2:2 (score): score 1.2 is outside [0, 1]");
+    csv_bad(c, 2, "year,component,payer,payee,amount\n1,bonus,Circle,Bedfordshire CCG,1.00\n", NCM_ERR_NOT_FOUND,
+            ":2:2 (component): no component named \"bonus\"");
+    csv_bad(c, 2, "year,component,payer,payee,amount\n1,management fee,Circle,Bedfordshire CCG,-1.00\n", NCM_ERR_RANGE,
+            ":2:5 (amount): -1.00 is negative");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_read_csv(a, "/nonexistent/a.csv"), NCM_ERR_IO);
+    assert_non_null(strstr(ncm_last_error(), "/nonexistent/a.csv"));
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* ------------------------------------------------------------------ writers, determinism, bulk, CLI */
+
+static void test_writers_deterministic(void **state)
+{
+    (void)state;
+    char *out[4];
+    for (int r = 0; r < 2; r++) {
+        ncm_contract *c = load_text(features_doc);
+        ncm_actuals *a = features_actuals(c);
+        ncm_ledger *l = NULL;
+        assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+        char csv[] = "/tmp/ncm_ledger_XXXXXX", js[] = "/tmp/ncm_ledger_XXXXXX";
+        close(mkstemp(csv));
+        close(mkstemp(js));
+        assert_int_equal(ncm_ledger_write_csv(l, csv), NCM_OK);
+        assert_int_equal(ncm_ledger_write_json(l, js), NCM_OK);
+        out[2 * r] = slurp(csv);
+        out[2 * r + 1] = slurp(js);
+        remove(csv);
+        remove(js);
+        ncm_ledger_free(l);
+        ncm_actuals_free(a);
+        ncm_contract_free(c);
+    }
+    assert_string_equal(out[0], out[2]);
+    assert_string_equal(out[1], out[3]);
+    assert_non_null(strstr(out[0], "year,component,kind,what,payer,payee,base,rate,amount,paid,balance\n"
+                                   "1,clinic,activity,price x volume (1000),C,P,100.00,1000,100000.00,0.00,100000.00\n"));
+    assert_non_null(strstr(out[0], "1,rs,cascade,30% of the risk result passed down,P,S,20000.00,0.3,6000.00,0.00,6000.00\n"));
+    assert_non_null(strstr(out[1], "\"schema\": \"ncm.ledger/1\""));
+    assert_non_null(strstr(out[1], "\"party\": \"S\""));
+    for (int i = 0; i < 4; i++) free(out[i]);
+    ncm_ledger *l = NULL;
+    assert_int_equal(ncm_ledger_write_csv(l, "/tmp/x"), NCM_ERR_INVALID);
+}
+
+/* The bulk settler gives the same per-party nets as the ledger, and allocates nothing. */
+static void test_bulk_matches_ledger(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    enum { N = 64 };
+    ncm_money cost[N], netv[N * 2];
+    for (int t = 0; t < N; t++) cost[t] = P(20000000) + (ncm_money)t * P(150000) + t; /* 20m .. 29.45m */
+    for (unsigned y = 1; y <= 5; y++) {
+        unsigned long before = ncm_alloc_count();
+        assert_int_equal(ncm_settler_run(s, y, N, cost, NULL, NULL, NULL, NULL, netv), NCM_OK);
+        assert_int_equal(ncm_alloc_count(), before);
+        for (int t = 0; t < N; t += 7) {
+            ncm_actuals *a = NULL;
+            assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+            assert_int_equal(ncm_actuals_set_cost(a, y, NULL, cost[t]), NCM_OK);
+            ncm_ledger *l = NULL;
+            assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+            assert_int_equal(netv[t * 2 + 0], net(l, y, 0));
+            assert_int_equal(netv[t * 2 + 1], net(l, y, 1));
+            ncm_ledger_free(l);
+            ncm_actuals_free(a);
+        }
+    }
+    /* year 1 at 23.0m by hand: Circle gets 25,175,000 + 662,500 - 458,125 = 25,379,375.00 */
+    ncm_money one = P(23000000), nv[2];
+    assert_int_equal(ncm_settler_run(s, 1, 1, &one, NULL, NULL, NULL, NULL, nv), NCM_OK);
+    assert_int_equal(nv[1], P(25379375));
+    assert_int_equal(nv[0], -P(25379375));
+    assert_int_equal(ncm_settler_run(s, 6, 1, &one, NULL, NULL, NULL, NULL, nv), NCM_ERR_RANGE);
+    ncm_money neg = -1;
+    assert_int_equal(ncm_settler_run(s, 1, 1, &neg, NULL, NULL, NULL, NULL, nv), NCM_ERR_RANGE);
+    assert_non_null(strstr(ncm_last_error(), "trial 0, year 1: total cost is negative"));
+    ncm_settler_free(s);
+    ncm_settler_free(NULL);
+    /* alliance with per-party costs, via the bulk path: year 1 nets equal the ledger's */
+    ncm_contract *al = load(EXAMPLES "alliance_four.json");
+    ncm_ledger *l = alliance_settle(al);
+    assert_int_equal(ncm_settler_create(al, &s), NCM_OK);
+    ncm_money pc[5] = {0, P(38e6), P(29e6), P(21e6), P(8.5e6)}, an[5];
+    unsigned long before = ncm_alloc_count();
+    assert_int_equal(ncm_settler_run(s, 1, 1, NULL, pc, NULL, NULL, NULL, an), NCM_OK);
+    assert_int_equal(ncm_alloc_count(), before); /* the member splits allocate nothing either */
+    for (size_t p = 0; p < 5; p++) assert_int_equal(an[p], net(l, 1, p));
+    ncm_settler_free(s);
+    ncm_ledger_free(l);
+    ncm_contract_free(al);
+    ncm_contract_free(c);
+}
+
+static int run(const char *cmd)
+{
+    int r = system(cmd);
+    return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    char *act = tmpfile_with("year,kind,name,value\n1,cost,,23000000.00\n");
+    char cmd[2048], out[] = "/tmp/ncm_cli_XXXXXX";
+    close(mkstemp(out));
+    snprintf(cmd, sizeof cmd, "%s settle --contract %sbedfordshire_msk.json --actuals %s --out %s --summary > %s.sum",
+             NCM_CLI, EXAMPLES, act, out, out);
+    assert_int_equal(run(cmd), 0);
+    char *csv = slurp(out);
+    assert_non_null(strstr(csv, "1,risk/gain share,risk_share,\"surplus band [5%, inf): commissioner 50%\",Circle,"
+                                "Bedfordshire CCG,916250.00,0.5,458125.00,0.00,458125.00\n"));
+    char sum[600];
+    snprintf(sum, sizeof sum, "%s.sum", out);
+    char *s = slurp(sum);
+    /* Circle: received 25,175,000 + 662,500; paid out 458,125; cost 23m; result 2,379,375.00 */
+    assert_non_null(strstr(s, "Circle,25837500.00,458125.00,25379375.00,23000000.00,2379375.00,25379375.00\n"));
+    /* usage errors exit 2, bad input exits 1 with the message */
+    snprintf(cmd, sizeof cmd, "%s settle --contract %sbedfordshire_msk.json --actuals %s 2>/dev/null", NCM_CLI, EXAMPLES, act);
+    assert_int_equal(run(cmd), 2);
+    snprintf(cmd, sizeof cmd, "%s settle --contract /nonexistent.json --actuals %s --out %s 2>%s.err", NCM_CLI, act, out, out);
+    assert_int_equal(run(cmd), 1);
+    snprintf(sum, sizeof sum, "%s.err", out);
+    char *e = slurp(sum);
+    assert_non_null(strstr(e, "/nonexistent.json"));
+    remove(sum);
+    snprintf(sum, sizeof sum, "%s.sum", out);
+    remove(sum);
+    remove(out);
+    remove(act);
+    free(e);
+    free(s);
+    free(csv);
+    free(act);
+}
+
+/* The hot path's allocation-free split gives exactly what ncm_money_split gives (a second, independent
+ * implementation in lib/money.c), over random weights, totals of both signs and awkward sizes. */
+static void test_split_small_matches(void **state)
+{
+    (void)state;
+    uint64_t x = 88172645463325252ull;
+    for (int rep = 0; rep < 20000; rep++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        size_t n = 1 + (size_t)(x % 12);
+        double w[12];
+        for (size_t i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            w[i] = (x % 5 == 0) ? 0.0 : (double)(x % 1000) / 7.0; /* zeros and repeating fractions */
+        }
+        w[0] += 1.0;
+        ncm_money total = (ncm_money)(x % 2000003) - 1000001;
+        ncm_money a[12], b[12];
+        assert_int_equal(ncm_money_split(total, w, n, a), NCM_OK);
+        assert_int_equal(ncmi_settle_split_small(total, w, n, b), 0);
+        ncm_money sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            assert_int_equal(a[i], b[i]);
+            sum += b[i];
+        }
+        assert_int_equal(sum, total);
+    }
+}
+
+/* ------------------------------------------------------------------ allocation failures */
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(features_doc);
+    ncm_actuals *a = features_actuals(c);
+    assert_int_equal(ncm_actuals_add_paid(a, 1, "fee", "C", "P", P(100)), NCM_OK);
+    assert_int_equal(ncm_actuals_add_paid(a, 1, "fee", "P", "C", P(1)), NCM_OK);
+    int ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_ledger *l = (ncm_ledger *)(uintptr_t)1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_settle(c, a, NULL, &l);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            ok = 1;
+            ncm_ledger_free(l);
+        } else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            assert_ptr_equal(l, (ncm_ledger *)(uintptr_t)1);
+        }
+    }
+    assert_true(ok);
+    /* CSV readers: the actuals are unchanged on failure (a later settle still gives 6,000.00 to S) */
+    char *f = tmpfile_with("year,kind,name,value\n1,cost,P,860000.00\n1,volume,clinic,1200\n");
+    ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_actuals_read_csv(a, f);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ok = 1;
+        else assert_int_equal(st, NCM_ERR_NOMEM);
+    }
+    assert_true(ok);
+    ncm_ledger *l = NULL;
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "S")), P(6000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    ok = 0;
+    for (unsigned long k = 1; k < 50 && !ok; k++) {
+        ncm_settler *s = (ncm_settler *)(uintptr_t)1;
+        ncm_actuals *b = (ncm_actuals *)(uintptr_t)1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_settler_create(c, &s);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ncm_settler_free(s);
+        else assert_ptr_equal(s, (ncm_settler *)(uintptr_t)1);
+        ncm_alloc_fail_at(k);
+        ncm_status st2 = ncm_actuals_create(c, &b);
+        ncm_alloc_fail_at(0);
+        if (st2 == NCM_OK) ncm_actuals_free(b);
+        else {
+            assert_int_equal(st2, NCM_ERR_NOMEM);
+            assert_ptr_equal(b, (ncm_actuals *)(uintptr_t)1);
+        }
+        ok = st == NCM_OK && st2 == NCM_OK;
+    }
+    assert_true(ok);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bedfordshire),          cmocka_unit_test(test_true_up),
+        cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
+        cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
+        cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
+        cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
+        cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
