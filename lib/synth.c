@@ -8,8 +8,8 @@
  *   1  age within the band: lo + ncmi_below(x, 5), or for 90+ ncmi_below(x, 1010) over AGE90_W;
  *   2  deprivation: ncmi_below(x, 100) -> offset from the practice's decile (0 50%, -1 20%, +1 20%,
  *      -2 5%, +2 5%, reflected into 1-10);
- *   3  latent health risk z (normal); then one draw per condition, then codes, minor codes,
- *      enrolment and cost.
+ *   3  latent health risk: one of 4,096 equally likely quantiles of a lognormal multiplier;
+ *      then conditions (two per draw), codes, minor codes, enrolment and cost.
  * The test suite re-implements draws 0-2 independently. Only IEEE-exact operations and the
  * library's own exp/log are used, so output is identical on every platform. */
 #include "ncm/synth.h"
@@ -110,8 +110,14 @@ static const double DEATH[NGRP] = {0.0002, 0.0005, 0.0015, 0.005, 0.015, 0.045, 
 static const double COST_BASE[NGRP] = {1430, 1490, 1580, 1725, 1960, 2235, 2095};
 static const double COST_ZERO[NGRP] = {0.10, 0.18, 0.14, 0.08, 0.04, 0.02, 0.01};
 #define COST_SIGMA 1.2
+/* The lognormal cost multiplier is its quantile function at a uniform u, interpolated linearly in a
+ * table of COST_CELLS cells and computed exactly (normal quantile, exp) in the two extreme cells. */
+#define COST_CELLS 16384
 #define COST_DEATH 3.0
 #define LATENT_SIGMA 0.5
+/* The latent multiplier is drawn from LATENT_LEVELS equally likely quantiles of its lognormal
+ * distribution (a table lookup instead of a normal draw and an exp for every person). */
+#define LATENT_LEVELS 4096
 #define PROB_CAP 0.95
 
 /* Geography bounds (people per unit). */
@@ -259,6 +265,15 @@ static ncm_status build_geo(uint64_t seed, uint64_t n, uint64_t places, uint64_t
         at += k;
     }
     ncmi_free(pw);
+    uint64_t total = 0;
+    for (uint64_t j = 0; j < nprac; j++) total += g->prac_size[j];
+    if (total != n) { /* cannot happen: split_sizes always shares out its total exactly */
+        geo_free(g);
+        memset(g, 0, sizeof *g);
+        st = ncmi_error(NCM_ERR_INTERNAL, "synthetic geography: practices hold %llu of %llu people",
+                        (unsigned long long)total, (unsigned long long)n);
+        goto done;
+    }
     g->nplace = np;
     g->nnet = nn;
     g->nprac = nprac;
@@ -304,7 +319,9 @@ static int digits(uint64_t v)
 
 typedef struct {
     double p[NCOND][NGRP][2][10]; /* prevalence before the latent factor, by condition, group, sex (0 F, 1 M), decile-1 */
-    double minor_exp[NGRP];       /* exp(-lambda) of the minor-code Poisson count */
+    uint64_t minor_cum[NGRP][NMINOR]; /* P(count <= k) * 2^32 of the minor-code Poisson count, by age group */
+    double latent[LATENT_LEVELS]; /* quantiles of the latent risk multiplier exp(s z - s^2/2) */
+    double cost_q[COST_CELLS + 1]; /* cost multiplier exp(s z - s^2/2) at u = k / COST_CELLS */
     uint32_t cell_cum[38];        /* cumulative ONS counts */
     uint32_t total;
     uint8_t cond_pick[NCOND][2][100]; /* code index for a draw u in 0-99, by condition and sex (0 F, 1 M) */
@@ -338,7 +355,22 @@ static void build_tables(const ncm_synth_options *o, syn_tables *t)
     static const double GRP_SHARE[NGRP] = {0.215, 0.219, 0.191, 0.191, 0.097, 0.063, 0.024};
     double norm = 0;
     for (int a = 0; a < NGRP; a++) norm += GRP_SHARE[a] * MINOR_AGE[a];
-    for (int a = 0; a < NGRP; a++) t->minor_exp[a] = ncmi_exp(-o->minor_codes_mean * MINOR_AGE[a] / norm);
+    for (int a = 0; a < NGRP; a++) {
+        double lambda = o->minor_codes_mean * MINOR_AGE[a] / norm, pk = ncmi_exp(-lambda), cum = 0.0;
+        for (int k = 0; k < NMINOR; k++) {
+            cum += pk;
+            pk *= lambda / (double)(k + 1);
+            double c = cum * 4294967296.0;
+            t->minor_cum[a][k] = c >= 4294967296.0 ? UINT64_C(4294967296) : (uint64_t)c;
+        }
+    }
+    for (int k = 0; k < LATENT_LEVELS; k++)
+        t->latent[k] = ncmi_exp(LATENT_SIGMA * ncmi_norm_inv(((double)k + 0.5) / LATENT_LEVELS) -
+                                0.5 * LATENT_SIGMA * LATENT_SIGMA);
+    t->cost_q[0] = 0.0;
+    t->cost_q[COST_CELLS] = 0.0; /* the end cells are computed exactly */
+    for (int k = 1; k < COST_CELLS; k++)
+        t->cost_q[k] = ncmi_exp(COST_SIGMA * ncmi_norm_inv((double)k / COST_CELLS) - 0.5 * COST_SIGMA * COST_SIGMA);
     uint32_t cum = 0;
     for (int b = 0; b < 19; b++) {
         cum += ONS_MALE[b];
@@ -514,9 +546,8 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                 int dep = pdep + (du < 50 ? 0 : du < 70 ? -1 : du < 90 ? 1 : du < 95 ? -2 : 2);
                 if (dep < 1) dep = 2 - dep;
                 if (dep > 10) dep = 20 - dep;
-                /* draw 3: latent health risk, a mean-one lognormal multiplier */
-                double z = ncmi_rng_normal(&r);
-                double m = ncmi_exp(LATENT_SIGMA * z - 0.5 * LATENT_SIGMA * LATENT_SIGMA);
+                /* draw 3: latent health risk, a mean-one lognormal multiplier (one of 4,096 quantiles) */
+                double m = t->latent[ncmi_below(ncmi_rng_next(&r), LATENT_LEVELS)];
                 int grp = age_group(age);
                 /* draws 4-13: conditions, two per draw (low 32 bits for even k, high for odd k) */
                 uint32_t has = 0;
@@ -556,21 +587,30 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                     if (code_id(q.dx, &cc, slot, &q.dx_ids[ndx])) goto nomem;
                     ndx++;
                 }
-                /* minor codes: Poisson count by the multiplication method; a repeated code is redrawn
-                 * (up to three times) so that each person's codes are distinct */
-                unsigned seen = 0;
-                double prod = ncmi_rng_uniform(&r);
-                for (int k = 0; k < NMINOR && prod > t->minor_exp[grp]; k++) {
-                    for (int tries = 0; tries < 3; tries++) {
-                        int j = t->minor_pick[male][ncmi_below(ncmi_rng_next(&r), 100)];
-                        if (!(seen & (1u << j))) {
-                            seen |= 1u << j;
-                            if (code_id(q.dx, &cc, SLOT_MINOR + j, &q.dx_ids[ndx])) goto nomem;
-                            ndx++;
-                            break;
+                /* minor codes: a Poisson count (capped at NMINOR) by inverse CDF from the high 32 bits
+                 * of one draw; then codes from 16-bit chunks of further draws, four per draw, a repeated
+                 * code being redrawn (up to three times) so that each person's codes are distinct */
+                {
+                    uint64_t u = ncmi_rng_next(&r) >> 32;
+                    int count = 0;
+                    while (count < NMINOR && u >= t->minor_cum[grp][count]) count++;
+                    unsigned seen = 0;
+                    uint64_t bits = 0;
+                    int left = 0;
+                    for (int k = 0; k < count; k++) {
+                        for (int tries = 0; tries < 3; tries++) {
+                            if (left == 0) bits = ncmi_rng_next(&r), left = 4;
+                            int j = t->minor_pick[male][((bits & 0xFFFFu) * 100u) >> 16];
+                            bits >>= 16;
+                            left--;
+                            if (!(seen & (1u << j))) {
+                                seen |= 1u << j;
+                                if (code_id(q.dx, &cc, SLOT_MINOR + j, &q.dx_ids[ndx])) goto nomem;
+                                ndx++;
+                                break;
+                            }
                         }
                     }
-                    prod *= ncmi_rng_uniform(&r);
                 }
                 q.dx_off[i + 1] = ndx;
                 /* enrolment: deaths, births, moves */
@@ -582,12 +622,20 @@ ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **
                 else if (age == 0) months = 1 + (int)ncmi_below(xm, 12);
                 else if (ncmi_rng_uniform(&r) < o.churn_rate) months = 1 + (int)ncmi_below(xm, 11), moved = 1;
                 /* cost */
-                double zc = ncmi_rng_normal(&r);
+                uint64_t xc = ncmi_rng_next(&r);
                 ncm_money cost = 0;
                 if (has || died || ncmi_rng_uniform(&r) >= COST_ZERO[grp]) {
                     double mean = COST_BASE[grp] * (1.0 + cw) * (died ? COST_DEATH : 1.0);
                     if (moved) mean *= (double)months / 12.0;
-                    double pounds = mean * ncmi_exp(COST_SIGMA * zc - 0.5 * COST_SIGMA * COST_SIGMA);
+                    uint64_t cell = xc >> 50; /* top 14 bits: the cell; the next 39 bits: the position in it */
+                    double mult;
+                    if (cell == 0 || cell == COST_CELLS - 1) {
+                        mult = ncmi_exp(COST_SIGMA * ncmi_norm_inv(ncmi_u01(xc)) - 0.5 * COST_SIGMA * COST_SIGMA);
+                    } else {
+                        double f = (double)((xc >> 11) & ((UINT64_C(1) << 39) - 1)) * (1.0 / 549755813888.0);
+                        mult = t->cost_q[cell] + (t->cost_q[cell + 1] - t->cost_q[cell]) * f;
+                    }
+                    double pounds = mean * mult;
                     if (pounds > 5.0e6) pounds = 5.0e6;
                     cost = (ncm_money)(pounds * 100.0 + 0.5);
                 }

@@ -543,6 +543,20 @@ static void test_options(void **state)
     assert_int_equal(ncm_population_text_count(p, NCM_TEXT_SYSTEM), 2);
     unit_sizes(p, NCM_LEVEL_PLACE, 20000, 20000);
     ncm_population_free(p);
+    /* sizes stay in range at the edges of the place range: 260,000 (one place) and 751,000 (two) */
+    static const size_t edge[2] = {260000, 751000};
+    for (int e = 0; e < 2; e++) {
+        o = (ncm_synth_options)NCM_SYNTH_OPTIONS_INIT;
+        o.people = edge[e];
+        o.minor_codes_mean = 0.0;
+        p = NULL;
+        assert_int_equal(ncm_synth_population(&o, &p), NCM_OK);
+        assert_int_equal(ncm_population_text_count(p, NCM_TEXT_PLACE), e + 1);
+        unit_sizes(p, NCM_LEVEL_PRACTICE, 2000, 20000);
+        unit_sizes(p, NCM_LEVEL_NETWORK, 30000, 50000);
+        unit_sizes(p, NCM_LEVEL_PLACE, 250000, 750000);
+        ncm_population_free(p);
+    }
     /* no churn: part years only from births and deaths */
     o = (ncm_synth_options)NCM_SYNTH_OPTIONS_INIT;
     o.people = 50000;
@@ -660,6 +674,15 @@ static void test_cli_synth(void **state)
     for (uint64_t k = 0; k < ncm_population_dx_offsets(a)[2500]; k++) assert_string_equal(dx_code(a, k), dx_code(b, k));
     ncm_population_free(a);
     ncm_population_free(b);
+    /* a second run writes byte-identical files; another seed does not */
+    snprintf(cmd, sizeof cmd,
+             "%s synth --people 2500 --seed 31 --out %s/again 2>/dev/null && cmp -s %s/out/people.csv %s/again/people.csv"
+             " && cmp -s %s/out/diagnoses.csv %s/again/diagnoses.csv",
+             NCM_CLI, dir, dir, dir, dir, dir);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s synth --people 2500 --seed 32 --out %s/other 2>/dev/null && cmp -s %s/out/people.csv %s/other/people.csv",
+             NCM_CLI, dir, dir, dir);
+    assert_int_not_equal(system(cmd), 0);
     /* usage errors exit 2; a folder that cannot be created exits 1 with one line naming it */
     snprintf(cmd, sizeof cmd, "%s synth --people many --out %s 2>/dev/null", NCM_CLI, dir);
     assert_int_equal(WEXITSTATUS(system(cmd)), 2);

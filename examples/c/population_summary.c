@@ -7,9 +7,9 @@
  *
  *     10000 people, 1 practices, 1 networks, 1 places
  *     place       people   exposure (py)           cost   mean age
- *     PL01         10000         9511.67    21495062.62      40.12
+ *     PL01         10000         9504.08    20671069.83      40.12
  *     network     people   exposure (py)           cost   mean age
- *     N0001        10000         9511.67    21495062.62      40.12
+ *     N0001        10000         9504.08    20671069.83      40.12
  */
 #include <stdio.h>
 #include <stdlib.h>

@@ -6,9 +6,11 @@
  * the ONS mid-year estimates for England, registered with general practices of 2,000-20,000
  * people grouped into networks of 30,000-50,000 and places of 250,000-750,000 (one system by
  * default), with deprivation deciles, months enrolled (births, deaths and moves give part years),
- * nineteen long-term conditions (diabetes split into with and without complications) whose prevalence rises with age and deprivation, emitted as billable
- * ICD-10-CM codes, and annual costs with a heavy right tail that rise with age and morbidity. The
- * figures used and their sources are in the guide page @ref synthetic-population.
+ * nineteen long-term conditions (diabetes with or without complications, hypertension, COPD,
+ * dementia, ...) whose prevalence rises with age and deprivation, emitted as billable ICD-10-CM
+ * codes together with minor non-HCC codes, and annual costs with a heavy right tail that rise with
+ * age and morbidity. The figures used and their sources are in the guide page
+ * @ref synthetic-population.
  *
  * The same options give the same population, byte for byte, on any machine with IEEE-754 doubles:
  * every random draw is a counter-based function of (seed, stream, person), and the generator uses
@@ -79,7 +81,8 @@ NCM_API void ncm_synth_options_init(ncm_synth_options *opts);
  * @return #NCM_OK; #NCM_ERR_INVALID for a NULL @p out; #NCM_ERR_VERSION for an unsupported options
  *         version; #NCM_ERR_RANGE for an option out of range (the message names it: churn_rate
  *         outside 0-1, minor_codes_mean outside 0-20, systems = 0, more places or systems than can
- *         be formed, or more than 4,000,000,000 people); #NCM_ERR_NOMEM.
+ *         be formed, or more than 4,000,000,000 people); #NCM_ERR_NOMEM; #NCM_ERR_INTERNAL if an internal
+ *         consistency check fails (a bug; please report it).
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_synth_population(const ncm_synth_options *opts, ncm_population **out);

@@ -179,17 +179,17 @@ size_t ncmi_dict_bytes(const ncmi_dict *d)
 
 static ncm_status reserve(ncmi_dict *d, size_t strings, size_t bytes)
 {
+    /* Grow to exactly what is needed when that is more than doubling would give (one bulk append
+     * of millions of strings should not leave up to half its memory unused). */
     if (d->pool_len + bytes > d->pool_cap) {
-        size_t cap = d->pool_cap ? d->pool_cap : 256;
-        while (cap < d->pool_len + bytes) cap *= 2;
+        size_t cap = d->pool_cap * 2 > d->pool_len + bytes ? d->pool_cap * 2 : d->pool_len + bytes;
         char *p = ncmi_realloc(d->pool, cap);
         if (!p) return NCM_ERR_NOMEM;
         d->pool = p;
         d->pool_cap = cap;
     }
     if (d->size + strings > d->offs_cap) {
-        size_t cap = d->offs_cap ? d->offs_cap : 16;
-        while (cap < d->size + strings) cap *= 2;
+        size_t cap = d->offs_cap * 2 > d->size + strings ? d->offs_cap * 2 : d->size + strings;
         uint64_t *o = ncmi_realloc_array(d->offs, cap, sizeof *o);
         if (!o) return NCM_ERR_NOMEM;
         d->offs = o;
@@ -222,7 +222,7 @@ ncm_status ncmi_dict_append_distinct(ncmi_dict *d, const char *strs, size_t len,
     if (count == 0) return NCM_OK;
     ncm_status st = reserve(d, count, count * (len + 1));
     if (st) return st;
-    enum { AHEAD = 16 };
+    enum { AHEAD = 32 };
     size_t mask = d->nslots - 1;
     uint64_t hs[AHEAD];
     for (size_t k = 0; k < count && k < AHEAD; k++) {
