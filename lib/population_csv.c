@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "internal/csv.h"
 #include "internal/population_impl.h"
@@ -77,7 +78,7 @@ typedef struct people {
     size_t n, cap;
     long col[NCMI_NCOLS]; /* 0-based CSV column of each canonical column, -1 if absent */
     size_t col1[NCMI_NCOLS];
-    size_t *line;
+    size_t *line; /* CSV line of each row; NULL while every row r is on line r + 2 (the usual case) */
     const char **person;
     int32_t *age;
     uint8_t *sex, *depr, *orec, *medicaid;
@@ -160,7 +161,6 @@ static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
             return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, age, sex)",
                               c->name, c->line, ncmi_population_colnames[required[r]]);
     pp->cap = cap;
-    ALLOC_COL(pp->line, cap);
     ALLOC_COL(pp->person, cap);
     ALLOC_COL(pp->age, cap);
     ALLOC_COL(pp->sex, cap);
@@ -226,7 +226,13 @@ static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags
     const ncmi_csv_field *f = c->fields;
     ncm_status st;
     char q[64];
-    pp->line[r] = c->line;
+    if (pp->line) {
+        pp->line[r] = c->line;
+    } else if (c->line != r + 2) { /* blank lines or multi-line fields: record every row's line */
+        if (!(pp->line = ncmi_malloc_array(pp->cap, sizeof *pp->line))) return ncmi_nomem("people line numbers");
+        for (size_t i = 0; i < r; i++) pp->line[i] = i + 2;
+        pp->line[r] = c->line;
+    }
     pp->person[r] = f[pp->col[NCMI_COL_PERSON_ID]].s;
 
     /* age: required whole number of years, 0-130 */
@@ -733,7 +739,8 @@ static ncm_status w_close(writer *w)
     if (fclose(w->f) != 0 && !w->err) w->err = errno ? errno : EIO;
     ncmi_free(w->buf);
     if (w->err) {
-        remove(w->path);
+        struct stat sb;
+        if (stat(w->path, &sb) == 0 && S_ISREG(sb.st_mode)) remove(w->path); /* never a device such as /dev/full */
         return ncmi_error(NCM_ERR_IO, "%s: write error: %s", w->path, strerror(w->err));
     }
     return NCM_OK;

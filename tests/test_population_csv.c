@@ -329,6 +329,9 @@ static void test_bad_cells(void **s)
     buf_fail("person_id,age,sex,months_enrolled\nA,1,F,twelve\n", NULL, NCM_ERR_PARSE, "p.csv:2:4 (months_enrolled): \"twelve\" is not a number");
     buf_fail("person_id,age,sex,months_enrolled\nA,1,F,-0.5\n", NULL, NCM_ERR_RANGE, "p.csv:2:4 (months_enrolled): -0.5 months");
     buf_fail("person_id,age,sex,annual_cost\nA,1,F,-5\n", NULL, NCM_ERR_RANGE, "p.csv:2:4 (annual_cost): cost -5 is negative");
+    /* line numbers stay right after a field spanning two lines and after blank lines */
+    buf_fail("person_id,age,sex,note\nA,1,F,\"x\ny\"\nB,200,M,z\n", NULL, NCM_ERR_RANGE, "p.csv:4:2 (age): age 200");
+    buf_fail("person_id,age,sex\n\nA,1,F\n\r\nA,2,M\n", NULL, NCM_ERR_DUPLICATE, "p.csv:5:1 (person_id): \"A\" appears twice (first at line 3)");
     buf_fail("person_id,age,sex,code\nA,1,F,x\n", NULL, NCM_ERR_PARSE, "p.csv:1:4 (code): header: \"code\" is reserved");
     buf_fail("person_id,age,sex\nA,1,F\n", "person_id,dx\nA,I10\n", NCM_ERR_PARSE, "d.csv:1:1: header: required column \"code\"");
     buf_fail("person_id,age,sex\nA,1,F\n", "person_id,code\nA,\n", NCM_ERR_PARSE, "d.csv:2:2 (code): empty diagnosis code");
@@ -422,6 +425,12 @@ static void test_round_trip(void **state)
     assert_int_equal(ncm_population_write_csv(p, "/nonexistent-dir/x.csv", NULL), NCM_ERR_IO);
     assert_non_null(strstr(ncm_last_error(), "/nonexistent-dir/x.csv"));
     assert_int_equal(ncm_population_write_csv(NULL, p1, NULL), NCM_ERR_INVALID);
+    /* a full disk: the error names the path and the device survives */
+    if (access("/dev/full", W_OK) == 0) {
+        assert_int_equal(ncm_population_write_csv(p, "/dev/full", NULL), NCM_ERR_IO);
+        assert_non_null(strstr(ncm_last_error(), "/dev/full: write error"));
+        assert_int_equal(access("/dev/full", F_OK), 0);
+    }
     ncm_population_free(p);
     ncm_population_free(q);
     remove(p1);
