@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "internal/common.h"
+#include "internal/csvout.h"
 #include "internal/int128.h"
 
 #if defined(__linux__)
@@ -1014,39 +1015,20 @@ ncm_status ncm_budget_line(const ncm_budget *b, size_t k, const char **name, ncm
 
 /* ------------------------------------------------------------------ CSV */
 
-static void csv_str(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n") == NULL) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
-static void csv_money(FILE *f, ncm_money v)
-{
-    char buf[48];
-    ncm_money_format(v, NCM_MONEY_DECIMALS, 0, buf, sizeof buf);
-    fputs(buf, f);
-}
 
 static void csv_rollup(FILE *f, const ncm_budget *b, const rollup *r, const name_pool *names, const char *idcol)
 {
     fprintf(f, "%s,people,exposure,weighted,amount%s\n", idcol, b->has_trueup ? ",paid,true_up" : "");
     for (size_t u = 0; u < r->count; u++) {
-        csv_str(f, pool_get(names, u));
+        ncmi_csv_put_text(f, pool_get(names, u));
         fprintf(f, ",%llu,%.6f,%.6f,", (unsigned long long)r->people[u], r->exposure[u], r->weighted[u]);
-        csv_money(f, r->amount[u]);
+        ncmi_csv_put_money(f, r->amount[u]);
         if (b->has_trueup) {
             fputc(',', f);
-            csv_money(f, r->paid[u]);
+            ncmi_csv_put_money(f, r->paid[u]);
             fputc(',', f);
-            csv_money(f, r->amount[u] - r->paid[u]);
+            ncmi_csv_put_money(f, r->amount[u] - r->paid[u]);
         }
         fputc('\n', f);
     }
@@ -1070,27 +1052,27 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
         fputs("person_id", f);
         for (size_t k = 0; k < b->nlevels; k++) {
             fputc(',', f);
-            csv_str(f, b->level_name[k]);
+            ncmi_csv_put_text(f, b->level_name[k]);
         }
         fprintf(f, "%s,weight,months,amount%s\n", b->segment ? ",segment" : "", b->has_trueup ? ",paid,true_up" : "");
         for (size_t i = 0; i < b->n; i++) {
-            if (b->persons.n) csv_str(f, pool_get(&b->persons, i));
+            if (b->persons.n) ncmi_csv_put_text(f, pool_get(&b->persons, i));
             else fprintf(f, "%zu", i);
             for (size_t k = 0; k < b->nlevels; k++) {
                 fputc(',', f);
-                csv_str(f, pool_get(&b->units[k], unit_of(b, k, i)));
+                ncmi_csv_put_text(f, pool_get(&b->units[k], unit_of(b, k, i)));
             }
             if (b->segment) {
                 fputc(',', f);
-                csv_str(f, pool_get(&b->segnames, b->segment[i]));
+                ncmi_csv_put_text(f, pool_get(&b->segnames, b->segment[i]));
             }
             fprintf(f, ",%.17g,%.17g,", (b->weight ? b->weight[i] : 1.0) * b->wfactor, b->months ? b->months[i] : 12.0);
-            csv_money(f, b->amount[i]);
+            ncmi_csv_put_money(f, b->amount[i]);
             if (b->has_trueup) {
                 fputc(',', f);
-                csv_money(f, b->paid[i]);
+                ncmi_csv_put_money(f, b->paid[i]);
                 fputc(',', f);
-                csv_money(f, b->amount[i] - b->paid[i]);
+                ncmi_csv_put_money(f, b->amount[i] - b->paid[i]);
             }
             fputc('\n', f);
         }
@@ -1098,15 +1080,15 @@ ncm_status ncm_budget_write_csv(const ncm_budget *b, ncm_budget_table what, size
     case NCM_BUDGET_LINES:
         fputs("line,amount\n", f);
         for (size_t k = 0; k < b->nlines; k++) {
-            csv_str(f, pool_get(&b->line_names, k));
+            ncmi_csv_put_text(f, pool_get(&b->line_names, k));
             fputc(',', f);
-            csv_money(f, b->line_amount[k]);
+            ncmi_csv_put_money(f, b->line_amount[k]);
             fputc('\n', f);
         }
         fputs("distributed,", f);
-        csv_money(f, b->distributed);
+        ncmi_csv_put_money(f, b->distributed);
         fputs("\ngross,", f);
-        csv_money(f, b->gross);
+        ncmi_csv_put_money(f, b->gross);
         fputc('\n', f);
         break;
     }

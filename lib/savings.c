@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "internal/common.h"
+#include "internal/csvout.h"
 #include "internal/csv.h"
 #include "internal/int128.h"
 
@@ -476,19 +477,6 @@ ncm_status ncm_mssp_settle(const ncm_mssp_tracks *t, size_t n, const uint32_t *t
 
 /* ------------------------------------------------------------------ CSV settlement */
 
-static void put_field(FILE *f, const char *s)
-{
-    if (strpbrk(s, ",\"\r\n")) {
-        fputc('"', f);
-        for (; *s; s++) {
-            if (*s == '"') fputc('"', f);
-            fputc(*s, f);
-        }
-        fputc('"', f);
-    } else {
-        fputs(s, f);
-    }
-}
 
 /* fraction or percent ("2.5%"); empty -> NaN when allow_empty */
 static int parse_rate_field(const ncmi_csv_field *fl, int allow_empty, double *out)
@@ -658,13 +646,13 @@ ncm_status ncm_mssp_settle_csv(const ncm_mssp_tracks *t, int year, const char *i
     }
     for (size_t h = 0; h < c.nheader; h++) {
         if (h) fputc(',', f);
-        put_field(f, c.header[h]);
+        ncmi_csv_put_text(f, c.header[h]);
     }
     fputs(",savings_rate,msr_used,generated,sharing_rate,earned\n", f);
     for (size_t i = 0; i < n; i++) {
         for (size_t h = 0; h < c.nheader; h++) {
             if (h) fputc(',', f);
-            put_field(f, k.cells[i * c.nheader + h]);
+            ncmi_csv_put_text(f, k.cells[i * c.nheader + h]);
         }
         char gb[48], eb[48];
         ncm_money_format(k.g[i], NCM_MONEY_DECIMALS, 0, gb, sizeof gb);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "internal/common.h"
+#include "internal/csvout.h"
 #include "internal/int128.h"
 #include "internal/contract_impl.h"
 #include "internal/csv.h"
@@ -1487,19 +1488,6 @@ ncm_status ncm_ledger_risk(const ncm_ledger *l, unsigned year, size_t component,
 
 /* ---------------------------------------------------------------- writers */
 
-static void csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 static void money_str(ncm_money m, char *b) { ncm_money_format(m, NCM_MONEY_DECIMALS, 0, b, 48); }
 
@@ -1517,13 +1505,13 @@ ncm_status ncm_ledger_write_csv(const ncm_ledger *l, const char *path)
         money_str(l->paid[i], b3);
         money_str(s->amount - l->paid[i], b4);
         fprintf(f, "%u,", s->year);
-        csv_text(f, l->comp[s->comp]);
+        ncmi_csv_put_text(f, l->comp[s->comp]);
         fprintf(f, ",%s,", kind_names[s->kind]);
-        csv_text(f, l->pool + l->what[i]);
+        ncmi_csv_put_text(f, l->pool + l->what[i]);
         fputc(',', f);
-        csv_text(f, l->party[s->payer]);
+        ncmi_csv_put_text(f, l->party[s->payer]);
         fputc(',', f);
-        csv_text(f, l->party[s->payee]);
+        ncmi_csv_put_text(f, l->party[s->payee]);
         fprintf(f, ",%s,%.15g,%s,%s,%s\n", b1, s->rate, b2, b3, b4);
     }
     if (ferror(f) | (fclose(f) != 0)) return ncmi_error(NCM_ERR_IO, "%s: write failed", path);

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cap_csv.h"
+#include "table.h"
 #include "cli.h"
 
 const char ncm_cmd_capitate_help[] = "risk-adjusted capitation budget per unit, segment or person";
@@ -16,7 +16,7 @@ int ncm_cmd_capitate(int argc, char **argv)
     int pmpm = 0, normalize = 0;
     const cli_option opts[] = {
         {"people", &peoplep, NULL, "FILE  people.csv in the population format (person_id, age, sex, practice, ..., months_enrolled, segment) (required)"},
-        {"scores", &scoresp, NULL, "FILE  scores.csv: person_id, score (per-person weight; default 1)"},
+        {"scores", &scoresp, NULL, "FILE  scores.csv: person_id and payment_score (ncm risk output) or score: per-person weight; default 1"},
         {"base-rate", &rate, NULL, "X     base rate per person-year (or per month with --pmpm), exact decimal"},
         {"envelope", &env, NULL, "X     split this fixed envelope instead of using a base rate"},
         {"pmpm", NULL, &pmpm, "      the base rate is per member per month"},
@@ -49,12 +49,9 @@ int ncm_cmd_capitate(int argc, char **argv)
     }
     ncm_level level = NCM_LEVEL_PRACTICE;
     if (levelp && ncm_level_parse(levelp, &level) != NCM_OK) return cli_usage(cmd, "--level: %s", ncm_last_error());
-    cap_table ts;
-    memset(&ts, 0, sizeof ts);
     ncm_population *pop = NULL;
     ncm_budget *b = NULL;
     double *w = NULL;
-    unsigned char *seen = NULL;
     ncm_status st = ncm_population_read_csv(peoplep, NULL, NULL, &pop);
     if (st) {
         r = cli_fail(cmd, st);
@@ -62,36 +59,12 @@ int ncm_cmd_capitate(int argc, char **argv)
     }
     size_t n = ncm_population_size(pop);
     if (scoresp) {
-        if ((r = cap_table_read(cmd, scoresp, &ts))) goto done;
-        size_t idc = 0, sc = 0;
-        if ((r = cap_need_col(cmd, &ts, "person_id", &idc)) || (r = cap_need_col(cmd, &ts, "score", &sc))) goto done;
         w = malloc((n ? n : 1) * sizeof *w);
-        seen = calloc(n ? n : 1, 1);
-        if (!w || !seen) {
+        if (!w) {
             r = cli_failf(cmd, "out of memory");
             goto done;
         }
-        for (size_t j = 0; j < ts.nrows; j++) {
-            uint32_t row = 0;
-            const char *pid = cap_cell(&ts, j, idc);
-            if (ncm_population_text_find(pop, NCM_TEXT_PERSON, pid, &row) != NCM_OK) {
-                r = cli_failf(cmd, "%s:%zu:%zu (person_id): person '%s' is not in %s", scoresp, ts.line[j + 1], idc + 1,
-                              pid, peoplep);
-                goto done;
-            }
-            if (seen[row]) {
-                r = cli_failf(cmd, "%s:%zu: person '%s' has two scores", scoresp, ts.line[j + 1], pid);
-                goto done;
-            }
-            seen[row] = 1;
-            if ((r = cap_number(cmd, &ts, j, sc, &w[row]))) goto done;
-        }
-        for (size_t i = 0; i < n; i++)
-            if (!seen[i]) {
-                r = cli_failf(cmd, "%s: person '%s' has no score", scoresp,
-                              ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
-                goto done;
-            }
+        if ((r = tbl_read_scores(cmd, scoresp, NULL, pop, w))) goto done;
     }
     st = ncm_capitation_population(pop, w, &o, &b);
     if (st) {
@@ -112,9 +85,7 @@ int ncm_cmd_capitate(int argc, char **argv)
     if ((st = ncm_budget_write_csv(b, what, lv, outp))) r = cli_fail(cmd, st);
 done:
     free(w);
-    free(seen);
     ncm_budget_free(b);
     ncm_population_free(pop);
-    cap_table_free(&ts);
     return r;
 }

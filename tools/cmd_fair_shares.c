@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cap_csv.h"
+#include "table.h"
 #include "cli.h"
 
 const char ncm_cmd_fair_shares_help[] = "split an envelope across units by weighted population (weighted capitation)";
@@ -25,11 +25,11 @@ int ncm_cmd_fair_shares(int argc, char **argv)
     ncm_money envelope = 0;
     if ((r = cli_parse_money(cmd, "envelope", env, &envelope))) return r;
     if (envelope < 0) return cli_usage(cmd, "--envelope: %s is negative", env);
-    cap_table t;
-    if ((r = cap_table_read(cmd, units, &t))) return r;
+    tbl t;
+    if ((r = tbl_read(cmd, units, &t))) return r;
     size_t idcol = 0;
-    if ((r = cap_need_col(cmd, &t, "unit_id", &idcol)) || (r = cap_check_unique(cmd, &t, idcol))) {
-        cap_table_free(&t);
+    if ((r = tbl_need_col(cmd, &t, "unit_id", &idcol)) || (r = tbl_check_unique(cmd, &t, idcol))) {
+        tbl_free(&t);
         return r;
     }
     /* the weight columns */
@@ -38,14 +38,14 @@ int ncm_cmd_fair_shares(int argc, char **argv)
     if (!cols || (weights && !wl)) {
         free(cols);
         free(wl);
-        cap_table_free(&t);
+        tbl_free(&t);
         return cli_failf(cmd, "out of memory");
     }
     if (weights) {
         strcpy(wl, weights);
         for (char *tok = strtok(wl, ","); tok; tok = strtok(NULL, ",")) {
             if (nw == t.ncols) break;
-            if ((r = cap_need_col(cmd, &t, tok, &cols[nw]))) goto done;
+            if ((r = tbl_need_col(cmd, &t, tok, &cols[nw]))) goto done;
             nw++;
         }
     } else {
@@ -73,7 +73,7 @@ int ncm_cmd_fair_shares(int argc, char **argv)
         w[i] = 1.0;
         for (size_t k = 0; k < nw && !r; k++) {
             double x = 0;
-            if ((r = cap_number(cmd, &t, i, cols[k], &x))) break;
+            if ((r = tbl_number(cmd, &t, i, cols[k], &x))) break;
             w[i] *= x;
         }
     }
@@ -87,18 +87,18 @@ int ncm_cmd_fair_shares(int argc, char **argv)
         if (st) {
             r = cli_fail(cmd, st);
         } else {
-            FILE *f = cap_open_out(cmd, outp);
+            FILE *f = tbl_open_out(cmd, outp);
             if (!f) {
                 r = CLI_FAIL;
             } else {
                 fputs("unit_id,weight,share\n", f);
                 for (size_t i = 0; i < t.nrows; i++) {
-                    cap_put_str(f, cap_cell(&t, i, idcol));
+                    tbl_put_str(f, tbl_cell(&t, i, idcol));
                     fprintf(f, ",%.10g,", w[i]);
-                    cap_put_money(f, share[i]);
+                    tbl_put_money(f, share[i]);
                     fputc('\n', f);
                 }
-                r = cap_close_out(cmd, outp, f);
+                r = tbl_close_out(cmd, outp, f);
             }
         }
     }
@@ -107,6 +107,6 @@ int ncm_cmd_fair_shares(int argc, char **argv)
 done:
     free(cols);
     free(wl);
-    cap_table_free(&t);
+    tbl_free(&t);
     return r;
 }

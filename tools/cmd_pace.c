@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cap_csv.h"
+#include "table.h"
 #include "cli.h"
 
 const char ncm_cmd_pace_help[] = "move allocations toward target: floor uplift, capped extra growth, exact envelope";
@@ -56,19 +56,19 @@ int ncm_cmd_pace(int argc, char **argv)
     if (years && (r = cli_parse_u64(cmd, "years", years, &ny))) return r;
     if (ny < 1 || ny > 100) return cli_usage(cmd, "--years: %llu is outside 1-100", ny);
     if (growth && (r = cli_parse_double(cmd, "growth", growth, &g))) return r;
-    cap_table tp, tt;
-    if ((r = cap_table_read(cmd, prevp, &tp))) return r;
-    if ((r = cap_table_read(cmd, targp, &tt))) {
-        cap_table_free(&tp);
+    tbl tp, tt;
+    if ((r = tbl_read(cmd, prevp, &tp))) return r;
+    if ((r = tbl_read(cmd, targp, &tt))) {
+        tbl_free(&tp);
         return r;
     }
     size_t n = tp.nrows, pid = 0, pal = 0, tid = 0, tta = 0;
     ncm_money *prev = NULL, *targ = NULL, *alloc = NULL, *tshare = NULL, *envs = NULL;
     double *db = NULL, *da = NULL;
     name_row *idx = NULL;
-    if ((r = cap_need_col(cmd, &tp, "unit_id", &pid)) || (r = cap_need_col(cmd, &tp, "allocation", &pal)) ||
-        (r = cap_need_col(cmd, &tt, "unit_id", &tid)) || (r = cap_need_col(cmd, &tt, "target", &tta)) ||
-        (r = cap_check_unique(cmd, &tp, pid)) || (r = cap_check_unique(cmd, &tt, tid)))
+    if ((r = tbl_need_col(cmd, &tp, "unit_id", &pid)) || (r = tbl_need_col(cmd, &tp, "allocation", &pal)) ||
+        (r = tbl_need_col(cmd, &tt, "unit_id", &tid)) || (r = tbl_need_col(cmd, &tt, "target", &tta)) ||
+        (r = tbl_check_unique(cmd, &tp, pid)) || (r = tbl_check_unique(cmd, &tt, tid)))
         goto done;
     if (n == 0) {
         r = cli_failf(cmd, "%s: no units", prevp);
@@ -87,10 +87,10 @@ int ncm_cmd_pace(int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        if ((r = cap_money(cmd, &tp, i, pal, &prev[i]))) goto done;
+        if ((r = tbl_money(cmd, &tp, i, pal, &prev[i]))) goto done;
     /* match targets to units by unit_id */
     for (size_t j = 0; j < tt.nrows; j++) {
-        idx[j].name = cap_cell(&tt, j, tid);
+        idx[j].name = tbl_cell(&tt, j, tid);
         idx[j].row = j;
     }
     qsort(idx, tt.nrows, sizeof *idx, name_cmp);
@@ -105,13 +105,13 @@ int ncm_cmd_pace(int argc, char **argv)
         goto done;
     }
     for (size_t i = 0; i < n; i++) {
-        name_row key = {cap_cell(&tp, i, pid), 0};
+        name_row key = {tbl_cell(&tp, i, pid), 0};
         name_row *hit = bsearch(&key, idx, tt.nrows, sizeof *idx, name_cmp);
         if (!hit) {
             r = cli_failf(cmd, "%s:%zu: unit '%s' is missing from %s", prevp, tp.line[i + 1], key.name, targp);
             goto done;
         }
-        if ((r = cap_number(cmd, &tt, hit->row, tta, &db[i]))) goto done; /* db holds the raw targets for now */
+        if ((r = tbl_number(cmd, &tt, hit->row, tta, &db[i]))) goto done; /* db holds the raw targets for now */
     }
     { /* targets of any scale become exact shares of the envelope */
         ncm_status sst = ncm_money_split(envelope, db, n, targ);
@@ -146,7 +146,7 @@ int ncm_cmd_pace(int argc, char **argv)
         r = cli_fail(cmd, st);
         goto done;
     }
-    FILE *f = cap_open_out(cmd, outp);
+    FILE *f = tbl_open_out(cmd, outp);
     if (!f) {
         r = CLI_FAIL;
         goto done;
@@ -154,13 +154,13 @@ int ncm_cmd_pace(int argc, char **argv)
     if (ny == 1) {
         fputs("unit_id,previous,target,allocation,growth,distance_before,distance_after\n", f);
         for (size_t i = 0; i < n; i++) {
-            cap_put_str(f, cap_cell(&tp, i, pid));
+            tbl_put_str(f, tbl_cell(&tp, i, pid));
             fputc(',', f);
-            cap_put_money(f, prev[i]);
+            tbl_put_money(f, prev[i]);
             fputc(',', f);
-            cap_put_money(f, tshare[i]);
+            tbl_put_money(f, tshare[i]);
             fputc(',', f);
-            cap_put_money(f, alloc[i]);
+            tbl_put_money(f, alloc[i]);
             fprintf(f, ",%.6f,%.6f,%.6f\n", (double)alloc[i] / (double)prev[i] - 1.0, db[i], da[i]);
         }
     } else {
@@ -168,15 +168,15 @@ int ncm_cmd_pace(int argc, char **argv)
         for (size_t y = 0; y < ny; y++)
             for (size_t i = 0; i < n; i++) {
                 fprintf(f, "%zu,", y + 1);
-                cap_put_money(f, envs[y]);
+                tbl_put_money(f, envs[y]);
                 fputc(',', f);
-                cap_put_str(f, cap_cell(&tp, i, pid));
+                tbl_put_str(f, tbl_cell(&tp, i, pid));
                 fputc(',', f);
-                cap_put_money(f, alloc[y * n + i]);
+                tbl_put_money(f, alloc[y * n + i]);
                 fprintf(f, ",%.6f\n", da[y * n + i]);
             }
     }
-    r = cap_close_out(cmd, outp, f);
+    r = tbl_close_out(cmd, outp, f);
 done:
     free(prev);
     free(targ);
@@ -186,7 +186,7 @@ done:
     free(db);
     free(da);
     free(idx);
-    cap_table_free(&tp);
-    cap_table_free(&tt);
+    tbl_free(&tp);
+    tbl_free(&tt);
     return r;
 }

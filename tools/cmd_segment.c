@@ -7,158 +7,11 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
 const char ncm_cmd_segment_help[] = "assign people to segments (Bridges to Health, risk tiers, age x LTCs, or JSON rules)";
 
-static void put_csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
-/* Split one CSV record starting at *p (RFC 4180 quotes), in place. Returns the number of fields
- * (at most cap), advances *p past the record, -1 for a bad quote. */
-static int split_record(char **p, char **fields, int cap)
-{
-    char *s = *p, *w;
-    int n = 0;
-    for (;;) {
-        if (n == cap) return -1;
-        fields[n++] = w = s;
-        if (*s == '"') {
-            s++;
-            for (;;) {
-                if (!*s) return -1;
-                if (*s == '"') {
-                    if (s[1] == '"') {
-                        *w++ = '"';
-                        s += 2;
-                        continue;
-                    }
-                    s++;
-                    break;
-                }
-                *w++ = *s++;
-            }
-            if (*s != ',' && *s != '\n' && *s != '\r' && *s) return -1;
-        } else {
-            while (*s && *s != ',' && *s != '\n' && *s != '\r') *w++ = *s++;
-        }
-        char c = *s;
-        *w = '\0';
-        if (c == ',') {
-            s++;
-            continue;
-        }
-        if (c == '\r') {
-            s++;
-            if (*s == '\n') s++;
-        } else if (c == '\n')
-            s++;
-        break;
-    }
-    *p = s;
-    return n;
-}
-
-/* Read scores.csv (person_id plus a score column) into one score per person of pop. */
-static int read_scores(const char *path, const char *column, const ncm_population *pop, double *scores)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return cli_failf("segment", "%s: cannot open: %s", path, strerror(errno));
-    size_t cap = 1 << 16, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, f)) > 0) {
-        len += got;
-        if (len + 1 == cap) {
-            char *nb = realloc(buf, cap *= 2);
-            if (!nb) {
-                free(buf);
-                buf = NULL;
-            }
-            buf = nb;
-        }
-    }
-    fclose(f);
-    if (!buf) return cli_failf("segment", "%s: out of memory", path);
-    buf[len] = '\0';
-    size_t n = ncm_population_size(pop);
-    unsigned char *seen = calloc(n ? n : 1, 1);
-    char *fields[64];
-    int rc = CLI_OK;
-    char *p = buf;
-    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF) p += 3;
-    if (!seen) {
-        rc = cli_failf("segment", "out of memory");
-        goto done;
-    }
-    int nh = split_record(&p, fields, 64), cid = -1, cs = -1;
-    for (int k = 0; k < nh; k++) {
-        if (strcmp(fields[k], "person_id") == 0) cid = k;
-        if (column ? strcmp(fields[k], column) == 0 : strcmp(fields[k], "payment_score") == 0) cs = k;
-    }
-    if (!column && cs < 0)
-        for (int k = 0; k < nh; k++)
-            if (strcmp(fields[k], "score") == 0) cs = k;
-    const char *cname = cs >= 0 ? fields[cs] : "";
-    if (cid < 0 || cs < 0) {
-        rc = cli_failf("segment", "%s:1: needs columns person_id and %s", path,
-                       column ? column : "payment_score (or score)");
-        goto done;
-    }
-    for (size_t line = 2; *p; line++) {
-        if (*p == '\n' || *p == '\r') {
-            split_record(&p, fields, 64);
-            continue;
-        }
-        int nf = split_record(&p, fields, 64);
-        if (nf != nh) {
-            rc = cli_failf("segment", "%s:%zu: %d fields, the header has %d", path, line, nf, nh);
-            goto done;
-        }
-        uint32_t row;
-        if (ncm_population_text_find(pop, NCM_TEXT_PERSON, fields[cid], &row) != NCM_OK) {
-            rc = cli_failf("segment", "%s:%zu:%d (person_id): \"%s\" is not in the population", path, line, cid + 1,
-                           fields[cid]);
-            goto done;
-        }
-        char *end;
-        errno = 0;
-        double v = strtod(fields[cs], &end);
-        if (!*fields[cs] || *end || errno || !isfinite(v)) {
-            rc = cli_failf("segment", "%s:%zu:%d (%s): \"%s\" is not a finite number", path, line, cs + 1, cname,
-                           fields[cs]);
-            goto done;
-        }
-        if (seen[row]) {
-            rc = cli_failf("segment", "%s:%zu:%d (person_id): \"%s\" appears twice", path, line, cid + 1, fields[cid]);
-            goto done;
-        }
-        seen[row] = 1;
-        scores[row] = v;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (!seen[i]) {
-            rc = cli_failf("segment", "%s: no score for person \"%s\"", path,
-                           ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
-            goto done;
-        }
-done:
-    free(seen);
-    free(buf);
-    return rc;
-}
-
-/* Write the summary CSV: [unit,]segment,people,exposure,cost,cost_share[,mean_risk]. */
 static int write_summary(const char *path, const ncm_population *pop, const ncm_segmentation *seg, const uint32_t *ids,
                          const double *scores, int level)
 {
@@ -194,10 +47,10 @@ static int write_summary(const char *path, const ncm_population *pop, const ncm_
         ncm_money_format(cost[c], NCM_MONEY_DECIMALS, 0, money, sizeof money);
         if (level != NCM_SUMMARY_WHOLE) {
             const char *u = ncm_population_text_value(pop, (ncm_text_field)level, (uint32_t)(c / ns));
-            put_csv_text(f, u ? u : "");
+            tbl_put_str(f, u ? u : "");
             fputc(',', f);
         }
-        put_csv_text(f, ncm_segmentation_segment_name(seg, (uint32_t)(c % ns)));
+        tbl_put_str(f, ncm_segmentation_segment_name(seg, (uint32_t)(c % ns)));
         fprintf(f, ",%llu,%.6f,%s,%.6f", (unsigned long long)people[c], ex[c], money, share[c]);
         if (scores) {
             if (isnan(risk[c]))
@@ -285,7 +138,7 @@ int ncm_cmd_segment(int argc, char **argv)
         rc = cli_failf("segment", "out of memory");
         goto done;
     }
-    if (scores_path && (rc = read_scores(scores_path, score_col, pop, scores)) != CLI_OK) goto done;
+    if (scores_path && (rc = tbl_read_scores("segment", scores_path, score_col, pop, scores)) != CLI_OK) goto done;
     if ((st = ncm_segmentation_assign(seg, pop, scores, scores ? n : 0, ids, n))) {
         rc = cli_fail("segment", st);
         goto done;
@@ -297,9 +150,9 @@ int ncm_cmd_segment(int argc, char **argv)
     }
     fputs("person_id,segment\n", f);
     for (size_t i = 0; i < n; i++) {
-        put_csv_text(f, ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
+        tbl_put_str(f, ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
         fputc(',', f);
-        put_csv_text(f, ncm_segmentation_segment_name(seg, ids[i]));
+        tbl_put_str(f, ncm_segmentation_segment_name(seg, ids[i]));
         fputc('\n', f);
     }
     int bad = ferror(f);

@@ -4,23 +4,10 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
 const char ncm_cmd_summary_help[] = "load a population from CSV and print people, exposure, cost and age by geography";
 
-/* Text field: quoted only when needed (RFC 4180), for --csv output. */
-static void put_csv_text(const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, stdout);
-        return;
-    }
-    putchar('"');
-    for (; *s; s++) {
-        if (*s == '"') putchar('"');
-        putchar(*s);
-    }
-    putchar('"');
-}
 
 int ncm_cmd_summary(int argc, char **argv)
 {
@@ -83,7 +70,7 @@ int ncm_cmd_summary(int argc, char **argv)
     if (csv) {
         printf("%s,people,exposure_years,cost,mean_age,diagnoses\n", ncm_level_name(level));
         for (size_t u = 0; u < units; u++) {
-            put_csv_text(ncm_population_text_value(pop, (ncm_text_field)level, (uint32_t)u));
+            tbl_put_str(stdout, ncm_population_text_value(pop, (ncm_text_field)level, (uint32_t)u));
             money[0] = '\0';
             if (has_cost) ncm_money_format(cost[u], NCM_MONEY_DECIMALS, 0, money, sizeof money);
             printf(",%llu,%.4f,%s,%.2f,%llu\n", (unsigned long long)cnt[u], expo[u], money, mage[u],

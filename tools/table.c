@@ -1,8 +1,5 @@
-/* Small CSV table reader for the capitation subcommands (fair-shares, pace, capitate). Public API only.
- * Reads a whole file: header row, RFC 4180 quoting, CRLF or LF, empty lines skipped. Errors are printed
- * as "ncm CMD: FILE:LINE:COL (NAME): reason" and the functions return CLI_FAIL. */
-#ifndef NCM_TOOLS_CAP_CSV_H
-#define NCM_TOOLS_CAP_CSV_H
+/* Small CSV table reader shared by the subcommands. See table.h. */
+#include "table.h"
 
 #include <errno.h>
 #include <math.h>
@@ -10,17 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli.h"
+typedef struct tbl_name_row {
+    const char *name;
+    size_t row;
+} tbl_name_row;
 
-typedef struct cap_table {
-    const char *path;
-    char *buf;
-    size_t ncols, nrows;
-    char **cell;   /* (nrows + 1) x ncols, row 0 = header */
-    size_t *line;  /* line number of each row (row 0 = header) */
-} cap_table;
-
-static inline void cap_table_free(cap_table *t)
+void tbl_free(tbl *t)
 {
     free(t->buf);
     free(t->cell);
@@ -28,7 +20,7 @@ static inline void cap_table_free(cap_table *t)
     memset(t, 0, sizeof *t);
 }
 
-static inline int cap_table_read(const char *cmd, const char *path, cap_table *t)
+int tbl_read(const char *cmd, const char *path, tbl *t)
 {
     memset(t, 0, sizeof *t);
     t->path = path;
@@ -75,7 +67,7 @@ static inline int cap_table_read(const char *cmd, const char *path, cap_table *t
                     if (p >= end) {
                         free(cell);
                         free(lines);
-                        cap_table_free(t);
+                        tbl_free(t);
                         return cli_failf(cmd, "%s:%zu:%zu: unterminated quoted field", path, row_line, nf + 1);
                     }
                     if (*p == '"') {
@@ -97,7 +89,7 @@ static inline int cap_table_read(const char *cmd, const char *path, cap_table *t
             if (sep != ',' && sep != '\n' && sep != '\r') {
                 free(cell);
                 free(lines);
-                cap_table_free(t);
+                tbl_free(t);
                 return cli_failf(cmd, "%s:%zu:%zu: character after a closing quote", path, row_line, nf + 1);
             }
             if (ncells == cells_cap) {
@@ -125,7 +117,7 @@ static inline int cap_table_read(const char *cmd, const char *path, cap_table *t
         else if (nf != width) {
             free(cell);
             free(lines);
-            cap_table_free(t);
+            tbl_free(t);
             return cli_failf(cmd, "%s:%zu: %zu fields, the header has %zu", path, row_line, nf, width);
         }
         if (nrows == rows_cap) {
@@ -143,13 +135,13 @@ static inline int cap_table_read(const char *cmd, const char *path, cap_table *t
     if (!cell || !lines) {
         free(cell);
         free(lines);
-        cap_table_free(t);
+        tbl_free(t);
         return cli_failf(cmd, "%s: out of memory", path);
     }
     if (nrows == 0) {
         free(cell);
         free(lines);
-        cap_table_free(t);
+        tbl_free(t);
         return cli_failf(cmd, "%s:1: empty file (a header row is needed)", path);
     }
     t->cell = cell;
@@ -159,26 +151,26 @@ static inline int cap_table_read(const char *cmd, const char *path, cap_table *t
     return 0;
 }
 
-static inline const char *cap_cell(const cap_table *t, size_t row, size_t col) { return t->cell[(row + 1) * t->ncols + col]; }
+const char *tbl_cell(const tbl *t, size_t row, size_t col) { return t->cell[(row + 1) * t->ncols + col]; }
 
-static inline long cap_col(const cap_table *t, const char *name)
+long tbl_col(const tbl *t, const char *name)
 {
     for (size_t c = 0; c < t->ncols; c++)
         if (strcmp(t->cell[c], name) == 0) return (long)c;
     return -1;
 }
 
-static inline int cap_need_col(const char *cmd, const cap_table *t, const char *name, size_t *col)
+int tbl_need_col(const char *cmd, const tbl *t, const char *name, size_t *col)
 {
-    long c = cap_col(t, name);
+    long c = tbl_col(t, name);
     if (c < 0) return cli_failf(cmd, "%s:%zu: no column '%s' in the header", t->path, t->line[0], name);
     *col = (size_t)c;
     return 0;
 }
 
-static inline int cap_number(const char *cmd, const cap_table *t, size_t row, size_t col, double *out)
+int tbl_number(const char *cmd, const tbl *t, size_t row, size_t col, double *out)
 {
-    const char *s = cap_cell(t, row, col);
+    const char *s = tbl_cell(t, row, col);
     char *e;
     errno = 0;
     double v = strtod(s, &e);
@@ -191,9 +183,9 @@ static inline int cap_number(const char *cmd, const cap_table *t, size_t row, si
     return 0;
 }
 
-static inline int cap_money(const char *cmd, const cap_table *t, size_t row, size_t col, ncm_money *out)
+int tbl_money(const char *cmd, const tbl *t, size_t row, size_t col, ncm_money *out)
 {
-    const char *s = cap_cell(t, row, col);
+    const char *s = tbl_cell(t, row, col);
     if (ncm_money_parse(s, NCM_MONEY_DECIMALS, 0, out) != NCM_OK)
         return cli_failf(cmd, "%s:%zu:%zu (%s): %s", t->path, t->line[row + 1], col + 1, t->cell[col], ncm_last_error());
     if (*out < 0)
@@ -201,7 +193,7 @@ static inline int cap_money(const char *cmd, const cap_table *t, size_t row, siz
     return 0;
 }
 
-static inline void cap_put_str(FILE *f, const char *s)
+void tbl_put_str(FILE *f, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
         fputs(s, f);
@@ -215,36 +207,30 @@ static inline void cap_put_str(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static inline void cap_put_money(FILE *f, ncm_money v)
+void tbl_put_money(FILE *f, ncm_money v)
 {
     char b[48];
     ncm_money_format(v, NCM_MONEY_DECIMALS, 0, b, sizeof b);
     fputs(b, f);
 }
 
-typedef struct cap_name_row {
-    const char *name;
-    size_t row;
-} cap_name_row;
-
-static inline int cap_name_cmp(const void *pa, const void *pb)
+static int tbl_name_cmp(const void *pa, const void *pb)
 {
-    const cap_name_row *a = pa, *b = pb;
+    const tbl_name_row *a = pa, *b = pb;
     int c = strcmp(a->name, b->name);
     return c ? c : (a->row > b->row) - (a->row < b->row);
 }
 
-/* Fail if a value of column col appears twice (names the line of the second). */
-static inline int cap_check_unique(const char *cmd, const cap_table *t, size_t col)
+int tbl_check_unique(const char *cmd, const tbl *t, size_t col)
 {
     if (t->nrows < 2) return 0;
-    cap_name_row *k = malloc(t->nrows * sizeof *k);
+    tbl_name_row *k = malloc(t->nrows * sizeof *k);
     if (!k) return cli_failf(cmd, "out of memory");
     for (size_t i = 0; i < t->nrows; i++) {
-        k[i].name = cap_cell(t, i, col);
+        k[i].name = tbl_cell(t, i, col);
         k[i].row = i;
     }
-    qsort(k, t->nrows, sizeof *k, cap_name_cmp);
+    qsort(k, t->nrows, sizeof *k, tbl_name_cmp);
     int r = 0;
     for (size_t i = 1; i < t->nrows && !r; i++)
         if (strcmp(k[i].name, k[i - 1].name) == 0)
@@ -254,8 +240,7 @@ static inline int cap_check_unique(const char *cmd, const cap_table *t, size_t c
     return r;
 }
 
-/* Open --out (NULL or "-" = stdout). */
-static inline FILE *cap_open_out(const char *cmd, const char *path)
+FILE *tbl_open_out(const char *cmd, const char *path)
 {
     if (!path || strcmp(path, "-") == 0) return stdout;
     FILE *f = fopen(path, "wb");
@@ -263,7 +248,7 @@ static inline FILE *cap_open_out(const char *cmd, const char *path)
     return f;
 }
 
-static inline int cap_close_out(const char *cmd, const char *path, FILE *f)
+int tbl_close_out(const char *cmd, const char *path, FILE *f)
 {
     int bad = ferror(f);
     if (f == stdout) return fflush(f) != 0 || bad ? cli_failf(cmd, "stdout: write failed") : 0;
@@ -271,4 +256,52 @@ static inline int cap_close_out(const char *cmd, const char *path, FILE *f)
     return 0;
 }
 
-#endif
+int tbl_read_scores(const char *cmd, const char *path, const char *column, const ncm_population *pop, double *scores)
+{
+    tbl t;
+    int r = tbl_read(cmd, path, &t);
+    if (r) return r;
+    size_t idc = 0, sc = 0, n = ncm_population_size(pop);
+    unsigned char *seen = NULL;
+    if ((r = tbl_need_col(cmd, &t, "person_id", &idc))) goto done;
+    if (column) {
+        if ((r = tbl_need_col(cmd, &t, column, &sc))) goto done;
+    } else {
+        long c = tbl_col(&t, "payment_score");
+        if (c < 0) c = tbl_col(&t, "score");
+        if (c < 0) {
+            r = cli_failf(cmd, "%s:%zu: no column 'payment_score' or 'score' in the header", path, t.line[0]);
+            goto done;
+        }
+        sc = (size_t)c;
+    }
+    seen = calloc(n ? n : 1, 1);
+    if (!seen) {
+        r = cli_failf(cmd, "%s: out of memory", path);
+        goto done;
+    }
+    for (size_t j = 0; j < t.nrows; j++) {
+        const char *pid = tbl_cell(&t, j, idc);
+        uint32_t row;
+        if (ncm_population_text_find(pop, NCM_TEXT_PERSON, pid, &row) != NCM_OK) {
+            r = cli_failf(cmd, "%s:%zu:%zu (person_id): person '%s' is not in the population", path, t.line[j + 1],
+                          idc + 1, pid);
+            goto done;
+        }
+        if (seen[row]) {
+            r = cli_failf(cmd, "%s:%zu:%zu (person_id): person '%s' has two scores", path, t.line[j + 1], idc + 1, pid);
+            goto done;
+        }
+        seen[row] = 1;
+        if ((r = tbl_number(cmd, &t, j, sc, &scores[row]))) goto done;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!seen[i]) {
+            r = cli_failf(cmd, "%s: person '%s' has no score", path, ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
+            goto done;
+        }
+done:
+    free(seen);
+    tbl_free(&t);
+    return r;
+}
