@@ -17,5 +17,6 @@
 #include "ncm/status.h"
 #include "ncm/money.h"
 #include "ncm/population.h"
+#include "ncm/risk.h"
 
 #endif /* NCM_NCM_H */
