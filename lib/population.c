@@ -111,6 +111,8 @@ static ncm_status intern_text(const ncm_text_column *t, size_t n, field_ref f, i
     } else if (t->values) {
         for (size_t i = 0; i < n; i++) {
             const char *s = t->values[i];
+            if (unique && i + 16 < n && t->values[i + 16]) /* a large table: fetch ahead */
+                ncmi_dict_prefetch(d, t->values[i + 16], strlen(t->values[i + 16]));
             if (!s) {
                 st = row_fail(f, i, NCM_ERR_INVALID, "missing value (NULL string)");
                 goto fail;

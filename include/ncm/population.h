@@ -186,20 +186,47 @@ NCM_API void ncm_population_csv_options_init(ncm_population_csv_options *opts);
 /**
  * @brief Read a table from people.csv and, optionally, diagnoses.csv.
  *
- * people.csv: a header row, then one row a person. Required columns `person_id`, `age`, `sex`;
- * optional canonical columns `practice, network, place, system, deprivation_decile,
- * months_enrolled, annual_cost, segment, orec, medicaid`; every other column becomes a named
- * attribute (numeric when every value parses as a finite number, else text). Sex is `F`, `M` or
- * `U` (case-insensitive). annual_cost is a decimal amount with at most two decimal places.
- * diagnoses.csv: columns `person_id, code`, many rows a person; every person id must exist in
- * people.csv.
+ * Both files are RFC 4180 CSV in UTF-8 (a byte-order mark is skipped; CRLF or LF line ends;
+ * completely empty lines are skipped), with a header row naming the columns in any order.
+ *
+ * people.csv: one row a person. Required columns `person_id`, `age`, `sex`; optional canonical
+ * columns `practice, network, place, system, deprivation_decile, months_enrolled, annual_cost,
+ * segment, orec, medicaid`; a column named `code` is refused; every other column becomes a named
+ * attribute, numeric when every value (including the empty ones) parses as a finite number, else
+ * text (so one empty cell makes an attribute text). Values are taken as written (no trimming).
+ * - `person_id`: non-empty, unique.
+ * - `age`: whole number of years, 0 to 130 (no sign, no decimals); must not be empty.
+ * - `sex`: `F`, `M` or `U` (unknown), case-insensitive; must not be empty.
+ * - `practice`, `network`, `place`, `system`, `segment`: any text; an empty cell is the code "".
+ * - `deprivation_decile`: whole number 1 to 10, or 0 for unknown; empty cell = 0.
+ * - `months_enrolled`: decimal number 0 to 12 (fractions allowed); empty cell = 12.
+ * - `annual_cost`: non-negative decimal amount with at most two decimal places (e.g. "1716875.5");
+ *   thousands separators only with #NCM_CSV_MONEY_GROUPING (then the field must be quoted);
+ *   an empty cell = 0.00. Without the column, the table has no cost (ncm_population_cost() is NULL).
+ * - `orec`: whole number 0 to 3; empty cell = 0. `medicaid`: 0 or 1; empty cell = 0.
+ *
+ * diagnoses.csv: columns `person_id` and `code` (other columns are ignored), many rows a person,
+ * in any order. Every person id must exist in people.csv; codes must not be empty. Each person's
+ * codes are kept in file order (repeats included); diagnosis dictionary ids follow first
+ * appearance in diagnoses.csv.
+ *
+ * Errors name the file, 1-based line and column, the column's header name and the reason, e.g.
+ * `people.csv:7:2 (age): age 131 is outside 0-130`. #NCM_ERR_PARSE: empty file, a header without
+ * a required column or with a repeated or empty name, a ragged row, an unterminated quote,
+ * invalid UTF-8, text where a number is expected, an unknown sex code, an empty age, sex, code or
+ * diagnosis person id. #NCM_ERR_RANGE: a number outside its range (age, months, decile, orec,
+ * medicaid, negative cost). #NCM_ERR_DUPLICATE: a repeated person id (naming the first line).
+ * #NCM_ERR_NOT_FOUND: a diagnosis for a person not in people.csv. #NCM_ERR_INCONSISTENT: geography
+ * that does not nest. On any error no table is returned and nothing leaks.
  * @param people_path Path of people.csv.
- * @param diagnoses_path Path of diagnoses.csv, or NULL for none.
+ * @param diagnoses_path Path of diagnoses.csv, or NULL for none (then every person has no codes).
  * @param opts Options, or NULL for the defaults.
  * @param[out] out Receives the new table, owned by the caller; unchanged on failure.
- * @return #NCM_OK; #NCM_ERR_IO (names the path); #NCM_ERR_PARSE, #NCM_ERR_RANGE, #NCM_ERR_DUPLICATE,
- *         #NCM_ERR_NOT_FOUND (diagnosis for an unknown person) or #NCM_ERR_INCONSISTENT, each with a
- *         message "file:line:column (name): reason"; #NCM_ERR_VERSION; #NCM_ERR_NOMEM.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p people_path or @p out; #NCM_ERR_IO (names the path);
+ *         #NCM_ERR_PARSE, #NCM_ERR_RANGE, #NCM_ERR_DUPLICATE, #NCM_ERR_NOT_FOUND or
+ *         #NCM_ERR_INCONSISTENT as above, each with a message "file:line:column (name): reason";
+ *         #NCM_ERR_OVERFLOW for a cost that does not fit an #ncm_money; #NCM_ERR_VERSION for an
+ *         unsupported options version; #NCM_ERR_NOMEM.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_population_read_csv(const char *people_path, const char *diagnoses_path,
@@ -209,10 +236,10 @@ NCM_API ncm_status ncm_population_read_csv(const char *people_path, const char *
  * @brief Read a table from CSV text held in memory (same format and errors as ncm_population_read_csv()).
  * @param people Text of people.csv (need not be NUL-terminated); copied during the call.
  * @param people_len Length of @p people in bytes.
- * @param people_name Name used for people.csv in error messages (e.g. "people.csv").
+ * @param people_name Name used for people.csv in error messages, or NULL for "people.csv".
  * @param diagnoses Text of diagnoses.csv, or NULL for none.
  * @param diagnoses_len Length of @p diagnoses in bytes.
- * @param diagnoses_name Name used for diagnoses.csv in error messages.
+ * @param diagnoses_name Name used for diagnoses.csv in error messages, or NULL for "diagnoses.csv".
  * @param opts Options, or NULL for the defaults.
  * @param[out] out Receives the new table, owned by the caller; unchanged on failure.
  * @return As ncm_population_read_csv().
@@ -226,13 +253,20 @@ NCM_API ncm_status ncm_population_read_csv_buffer(const char *people, size_t peo
 /**
  * @brief Write a table as people.csv and, optionally, diagnoses.csv in the canonical format.
  *
- * Columns are written in canonical order (person_id, age, sex, practice, network, place, system,
- * deprivation_decile, months_enrolled, annual_cost, then segment, orec, medicaid and the attributes
- * when present). Reading canonical output back and writing it again gives identical bytes.
+ * people.csv has the columns person_id, age, sex, then those of practice, network, place, system,
+ * deprivation_decile, months_enrolled, annual_cost, segment, orec, medicaid that are present in
+ * the table (ncm_population_has_column()), in that order, then the attributes in table order.
+ * Fields are quoted only when they hold a comma, a double quote, CR or LF (RFC 4180); lines end
+ * with LF. Sex is written `F`, `M` or `U`; months and numeric attributes as the shortest decimal
+ * that reads back as the same double ("12", "6.5"); annual_cost with exactly two decimals
+ * ("1716875.50"). diagnoses.csv has the header `person_id,code` and one row per diagnosis entry,
+ * people in table order and each person's codes in table order. Reading canonical output back and
+ * writing it again gives identical bytes. On a write error the partial file is removed.
  * @param pop The table.
  * @param people_path Path of people.csv to create or replace.
  * @param diagnoses_path Path of diagnoses.csv, or NULL to skip diagnoses.
- * @return #NCM_OK; #NCM_ERR_INVALID; #NCM_ERR_IO naming the path; #NCM_ERR_NOMEM.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p pop or @p people_path; #NCM_ERR_IO naming the
+ *         path; #NCM_ERR_NOMEM.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_population_write_csv(const ncm_population *pop, const char *people_path,

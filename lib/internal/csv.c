@@ -7,21 +7,52 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ncmi_utf8_invalid(const char *str, size_t len, size_t *bad)
+/* Validate UTF-8 and count '\n' bytes in the same pass. */
+static int utf8_scan(const char *str, size_t len, size_t *bad, size_t *newlines)
 {
     const unsigned char *s = (const unsigned char *)str;
-    size_t i = 0;
+    size_t i = 0, nl = 0;
+    const uint64_t hi = 0x8080808080808080ull, lo7 = 0x7f7f7f7f7f7f7f7full, nlw = 0x0a0a0a0a0a0a0a0aull;
     while (i < len) {
+        /* ASCII fast path, 32 bytes a step; per-byte newline flags accumulate in acc (at most 240
+         * per byte lane before the horizontal sum, so no lane overflows). */
+        uint64_t acc = 0;
+        unsigned steps = 0;
+        while (i + 32 <= len) {
+            uint64_t w[4];
+            memcpy(w, s + i, 32);
+            if (((w[0] | w[1] | w[2] | w[3]) & hi) != 0) break;
+            for (int k = 0; k < 4; k++) {
+                uint64_t x = w[k] ^ nlw;
+                acc += (~(((x & lo7) + lo7) | x | lo7)) >> 7;
+            }
+            i += 32;
+            if (++steps == 60) {
+                nl += (size_t)((acc * 0x0101010101010101ull) >> 56);
+                acc = 0;
+                steps = 0;
+            }
+        }
+        nl += (size_t)((acc * 0x0101010101010101ull) >> 56);
+        if (i >= len) break;
         if (i + 8 <= len) {
             uint64_t w;
             memcpy(&w, s + i, 8);
             if ((w & 0x8080808080808080ull) == 0) {
+                /* exact count of '\n' bytes in an ASCII word: zero bytes of w ^ 0x0a.. */
+                uint64_t x = w ^ 0x0a0a0a0a0a0a0a0aull;
+                uint64_t y = ~(((x & 0x7f7f7f7f7f7f7f7full) + 0x7f7f7f7f7f7f7f7full) | x | 0x7f7f7f7f7f7f7f7full);
+                nl += (size_t)(((y >> 7) * 0x0101010101010101ull) >> 56);
                 i += 8;
                 continue;
             }
         }
         unsigned char c = s[i];
-        if (c < 0x80) { i++; continue; }
+        if (c < 0x80) {
+            nl += c == '\n';
+            i++;
+            continue;
+        }
         size_t n;
         uint32_t cp;
         if (c >= 0xC2 && c <= 0xDF) { n = 1; cp = c & 0x1F; }
@@ -38,7 +69,14 @@ int ncmi_utf8_invalid(const char *str, size_t len, size_t *bad)
         }
         i += n + 1;
     }
+    *newlines = nl;
     return 0;
+}
+
+int ncmi_utf8_invalid(const char *str, size_t len, size_t *bad)
+{
+    size_t nl;
+    return utf8_scan(str, len, bad, &nl);
 }
 
 static ncm_status start(ncmi_csv *c, const char *name)
@@ -47,11 +85,16 @@ static ncm_status start(ncmi_csv *c, const char *name)
     snprintf(c->name, sizeof c->name, "%s", name);
     c->line = c->next_line = 1;
     if (c->len >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0) c->pos = 3;
-    if (ncmi_utf8_invalid(c->buf, c->len, &bad)) {
+    size_t nl = 0;
+    if (utf8_scan(c->buf, c->len, &bad, &nl)) {
+        /* name the line and the CSV column (field number) of the bad byte */
         size_t line = 1, col = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (c->buf[i] == '\n') { line++; col = 1; }
-            else if (((unsigned char)c->buf[i] & 0xC0) != 0x80) col++;
+        int quoted = 0;
+        for (size_t i = c->pos; i < bad; i++) {
+            char ch = c->buf[i];
+            if (ch == '"') quoted = !quoted;
+            else if (ch == '\n') { line++; if (!quoted) col = 1; }
+            else if (ch == ',' && !quoted) col++;
         }
         ncm_status st = ncmi_error(NCM_ERR_PARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02x)", c->name, line, col,
                                    (unsigned char)c->buf[bad]);
@@ -59,6 +102,7 @@ static ncm_status start(ncmi_csv *c, const char *name)
         c->buf = NULL;
         return st;
     }
+    c->max_records = nl + 1;
     return NCM_OK;
 }
 

@@ -32,6 +32,8 @@ typedef struct ncmi_csv {
     /* header, filled by ncmi_csv_read_header() */
     char **header;
     size_t nheader;
+    /* number of '\n' bytes in the input + 1: an upper bound on the records (header included) */
+    size_t max_records;
 } ncmi_csv;
 
 /* Read a whole file. NCM_ERR_IO names the path and the system's reason; NCM_ERR_PARSE for invalid

@@ -8,7 +8,7 @@ struct ncmi_dict {
     uint64_t *offs;      /* offs[id] = start in pool; offs[size] is not stored */
     uint32_t *lens;
     size_t size, offs_cap;
-    uint32_t *slots;     /* id + 1, 0 = empty */
+    uint64_t *slots;     /* (hash >> 32) << 32 | (id + 1); 0 = empty. The hash tag skips most string compares. */
     size_t nslots;       /* power of two */
 };
 
@@ -55,17 +55,39 @@ void ncmi_dict_free(ncmi_dict *d)
 
 static int eq(const ncmi_dict *d, uint32_t id, const char *s, size_t len)
 {
-    return d->lens[id] == len && memcmp(d->pool + d->offs[id], s, len) == 0;
+    if (d->lens[id] != len) return 0;
+    const char *t = d->pool + d->offs[id];
+    if (len <= 16) { /* short codes: no library call */
+        for (size_t i = 0; i < len; i++)
+            if (t[i] != s[i]) return 0;
+        return 1;
+    }
+    return memcmp(t, s, len) == 0;
+}
+
+#define TAG(h) ((h) & 0xFFFFFFFF00000000ull)
+#define SLOT_ID(v) ((uint32_t)((v) & 0xFFFFFFFFull) - 1u)
+
+void ncmi_dict_prefetch(const ncmi_dict *d, const char *s, size_t len)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __builtin_prefetch(&d->slots[(size_t)ncmi_hash(s, len) & (d->nslots - 1)]);
+#else
+    (void)d;
+    (void)s;
+    (void)len;
+#endif
 }
 
 int ncmi_dict_find(const ncmi_dict *d, const char *s, size_t len, uint32_t *id)
 {
-    size_t mask = d->nslots - 1, i = (size_t)ncmi_hash(s, len) & mask;
+    uint64_t h = ncmi_hash(s, len), tag = TAG(h);
+    size_t mask = d->nslots - 1, i = (size_t)h & mask;
     for (;;) {
-        uint32_t v = d->slots[i];
+        uint64_t v = d->slots[i];
         if (v == 0) return 0;
-        if (eq(d, v - 1, s, len)) {
-            if (id) *id = v - 1;
+        if (TAG(v) == tag && eq(d, SLOT_ID(v), s, len)) {
+            if (id) *id = SLOT_ID(v);
             return 1;
         }
         i = (i + 1) & mask;
@@ -75,12 +97,13 @@ int ncmi_dict_find(const ncmi_dict *d, const char *s, size_t len, uint32_t *id)
 static ncm_status grow_slots(ncmi_dict *d)
 {
     size_t ns = d->nslots * 2;
-    uint32_t *slots = ncmi_calloc(ns, sizeof *slots);
+    uint64_t *slots = ncmi_calloc(ns, sizeof *slots);
     if (!slots) return NCM_ERR_NOMEM;
     for (size_t id = 0; id < d->size; id++) {
-        size_t i = (size_t)ncmi_hash(d->pool + d->offs[id], d->lens[id]) & (ns - 1);
+        uint64_t h = ncmi_hash(d->pool + d->offs[id], d->lens[id]);
+        size_t i = (size_t)h & (ns - 1);
         while (slots[i]) i = (i + 1) & (ns - 1);
-        slots[i] = (uint32_t)id + 1;
+        slots[i] = TAG(h) | ((uint64_t)id + 1);
     }
     ncmi_free(d->slots);
     d->slots = slots;
@@ -90,12 +113,13 @@ static ncm_status grow_slots(ncmi_dict *d)
 
 ncm_status ncmi_dict_intern(ncmi_dict *d, const char *s, size_t len, uint32_t *id, int *added)
 {
-    size_t mask = d->nslots - 1, i = (size_t)ncmi_hash(s, len) & mask;
+    uint64_t h = ncmi_hash(s, len), tag = TAG(h);
+    size_t mask = d->nslots - 1, i = (size_t)h & mask;
     for (;;) {
-        uint32_t v = d->slots[i];
+        uint64_t v = d->slots[i];
         if (v == 0) break;
-        if (eq(d, v - 1, s, len)) {
-            *id = v - 1;
+        if (TAG(v) == tag && eq(d, SLOT_ID(v), s, len)) {
+            *id = SLOT_ID(v);
             if (added) *added = 0;
             return NCM_OK;
         }
@@ -124,7 +148,7 @@ ncm_status ncmi_dict_intern(ncmi_dict *d, const char *s, size_t len, uint32_t *i
     if ((d->size + 1) * 2 > d->nslots) {
         if (grow_slots(d) != NCM_OK) return NCM_ERR_NOMEM;
         mask = d->nslots - 1;
-        i = (size_t)ncmi_hash(s, len) & mask;
+        i = (size_t)h & mask;
         while (d->slots[i]) i = (i + 1) & mask;
     }
     memcpy(d->pool + d->pool_len, s, len);
@@ -132,7 +156,7 @@ ncm_status ncmi_dict_intern(ncmi_dict *d, const char *s, size_t len, uint32_t *i
     d->offs[d->size] = d->pool_len;
     d->lens[d->size] = (uint32_t)len;
     d->pool_len += len + 1;
-    d->slots[i] = (uint32_t)d->size + 1;
+    d->slots[i] = tag | ((uint64_t)d->size + 1);
     *id = (uint32_t)d->size++;
     if (added) *added = 1;
     return NCM_OK;

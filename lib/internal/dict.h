@@ -16,6 +16,9 @@ NCMI_HIDDEN void ncmi_dict_free(ncmi_dict *d);
 /* Find or add; *id receives the id, *added (may be NULL) 1 if it was new. NCM_ERR_NOMEM (dict
  * unchanged) or NCM_ERR_OVERFLOW beyond UINT32_MAX - 1 strings. Does not set the error message. */
 NCMI_HIDDEN ncm_status ncmi_dict_intern(ncmi_dict *d, const char *s, size_t len, uint32_t *id, int *added);
+/* Hint that s will be interned or looked up soon: prefetch its slot (speeds up bulk interning of
+ * many distinct strings, such as person ids, when the table is larger than the cache). */
+NCMI_HIDDEN void ncmi_dict_prefetch(const ncmi_dict *d, const char *s, size_t len);
 /* 1 and *id if present, 0 otherwise. */
 NCMI_HIDDEN int ncmi_dict_find(const ncmi_dict *d, const char *s, size_t len, uint32_t *id);
 NCMI_HIDDEN size_t ncmi_dict_size(const ncmi_dict *d);
