@@ -13,6 +13,7 @@
 #include <string.h>
 #include <math.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -726,6 +727,69 @@ static void test_alloc_failures(void **state)
     ncm_risk_model_free(m);
 }
 
+static char *slurp(const char *path)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    static char buf[8192];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    return buf;
+}
+
+static int run(const char *args)
+{
+    char cmd[4096];
+    snprintf(cmd, sizeof cmd, "%s %s 2>/dev/null", NCM_CLI, args);
+    int rc = system(cmd);
+    return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+static void test_cli(void **state)
+{
+    (void)state;
+    char out[] = "/tmp/ncm_risk_cliXXXXXX";
+    int fd = mkstemp(out);
+    close(fd);
+    char args[2048];
+    /* Charlson (Quan 2011) of tests/data/risk: A1 E11.69 (DIAB 0) + I509 (CHF 2) = 2; A2 F200 (none) +
+     * I509 = 2; A3 E1169 = 0; A4 no codes = 0 */
+    snprintf(args, sizeof args, "risk --model charlson --people %s --diagnoses %s --out %s", TD("people.csv"), TD("diagnoses.csv"), out);
+    assert_int_equal(run(args), 0);
+    assert_string_equal(slurp(out), "person_id,raw_score,payment_score,terms\n"
+                                    "A1,2.000000,2.000000,CHF DIAB\n"
+                                    "A2,2.000000,2.000000,CHF\n"
+                                    "A3,0.000000,0.000000,DIAB\n"
+                                    "A4,0.000000,0.000000,\n");
+    /* usage errors exit 2, bad input exits 1 */
+    assert_int_equal(run("risk --model nosuch --people x --out y"), 2);
+    assert_int_equal(run("risk --model age-sex --people x --out y"), 2);
+    snprintf(args, sizeof args, "risk --model cc --table %s --people %s --out %s", TD("bad_cycle.csv"), TD("people.csv"), out);
+    assert_int_equal(run(args), 1);
+    if (!have_cms()) { unlink(out); return; }
+    /* CMS-HCC V24 with the 2024 normalisation and coding adjustment: raw as in test_cms_v24 (A1 = p0
+     * 1.148 with XYZ unknown, A2 = p8 1.460, A3 = p10 0.533, A4 = p6 0.873); payment = raw / 1.146 x 0.941 */
+    snprintf(args, sizeof args, "risk --model cms-hcc --version V24 --tables %s --people %s --diagnoses %s --out %s "
+             "--normalization 1.146 --coding-intensity 0.059", CMS_DIR, TD("people.csv"), TD("diagnoses.csv"), out);
+    assert_int_equal(run(args), 0);
+    char *text = slurp(out);
+    assert_non_null(text);
+    const double want[] = {1.148, 1.460, 0.533, 0.873};
+    char *line = strchr(text, '\n') + 1;
+    for (int i = 0; i < 4; i++) {
+        char id[8];
+        double rs, ps;
+        assert_int_equal(sscanf(line, "%7[^,],%lf,%lf,", id, &rs, &ps), 3);
+        assert_true(fabs(rs - want[i]) < 1e-6);
+        assert_true(fabs(ps - want[i] / 1.146 * 0.941) < 1e-6);
+        line = strchr(line, '\n') + 1;
+    }
+    assert_non_null(strstr(text, "A1,1.148000,0.942642,"));
+    assert_non_null(strstr(text, "DIABETES_CHF"));
+    unlink(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -733,7 +797,7 @@ int main(void)
         cmocka_unit_test(test_toy_model_round_trip), cmocka_unit_test(test_cms_round_trip),
         cmocka_unit_test(test_charlson_elixhauser), cmocka_unit_test(test_age_sex),
         cmocka_unit_test(test_normalize_cap),  cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
