@@ -50,6 +50,10 @@ struct ncm_risk_model {
     uint64_t *group_mask; /* ngroup * nw */
     uint32_t *inter_term;
     uint64_t *inter_mask; /* ninter * nfw */
+    uint64_t *cat_fmask;  /* ncat * nfw: the group bits each category sets in the feature words */
+    uint64_t *piv_mask;   /* nfw: feature bits that are the pivot (first member) of some interaction */
+    uint32_t *piv_off;    /* nfw * 64 + 1: interactions by pivot bit, as ranges of inter_order */
+    uint32_t *inter_order;
     uint32_t *req_cat;
     uint64_t *req_mask;   /* nreq * nw */
     uint32_t count_max;
@@ -60,6 +64,7 @@ struct ncm_risk_model {
     edit_rule *edits;
     uint32_t *edit_cats;
     double *coef;        /* nseg * nterm, NaN = no coefficient */
+    double *coef0;       /* the same with 0 for no coefficient */
     uint32_t *demo_off;  /* nseg * (NKEY + 1) */
     uint32_t *demo_terms;
 };
@@ -196,6 +201,10 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->group_mask);
     ncmi_free(m->inter_term);
     ncmi_free(m->inter_mask);
+    ncmi_free(m->cat_fmask);
+    ncmi_free(m->piv_mask);
+    ncmi_free(m->piv_off);
+    ncmi_free(m->inter_order);
     ncmi_free(m->req_cat);
     ncmi_free(m->req_mask);
     ncmi_free(m->count_term);
@@ -206,6 +215,7 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->edits);
     ncmi_free(m->edit_cats);
     ncmi_free(m->coef);
+    ncmi_free(m->coef0);
     ncmi_free(m->demo_off);
     ncmi_free(m->demo_terms);
 }
@@ -216,6 +226,14 @@ void ncm_risk_model_free(ncm_risk_model *m)
     model_free_compiled(m);
     ncmi_rb_free(&m->rb);
     ncmi_free(m);
+}
+
+static inline uint32_t popcount64(uint64_t x)
+{
+    x = x - ((x >> 1) & 0x5555555555555555ull);
+    x = (x & 0x3333333333333333ull) + ((x >> 2) & 0x3333333333333333ull);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0Full;
+    return (uint32_t)((x * 0x0101010101010101ull) >> 56);
 }
 
 #define SETBIT(w, i) ((w)[(i) >> 6] |= (uint64_t)1 << ((i) & 63))
@@ -401,6 +419,43 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
         m->inter_term[m->ninter++] = it->name;
     }
 
+    /* 4b. feature bits each category sets (its groups), and interactions indexed by their first member. */
+    {
+        size_t nfw = m->nfw, nbits = nfw * 64;
+        m->cat_fmask = ncmi_calloc((size_t)m->ncat * nfw + 1, sizeof(uint64_t));
+        m->piv_mask = ncmi_calloc(nfw + 1, sizeof(uint64_t));
+        m->piv_off = ncmi_calloc(nbits + 2, sizeof(uint32_t));
+        m->inter_order = ncmi_malloc_array((size_t)m->ninter + 1, sizeof(uint32_t));
+        if (!m->cat_fmask || !m->piv_mask || !m->piv_off || !m->inter_order) { st = ncmi_nomem("risk interactions"); goto fail; }
+        for (uint32_t g = 0; g < m->ngroup; g++)
+            for (uint32_t c = 0; c < m->ncat; c++)
+                if (GETBIT(m->group_mask + (size_t)g * m->nw, c)) SETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g);
+        uint32_t *pivot = m->inter_order; /* temporarily the pivot bit of each interaction */
+        for (uint32_t q = 0; q < m->ninter; q++) {
+            const uint64_t *im = m->inter_mask + (size_t)q * nfw;
+            /* pivot: the first member as declared */
+            const ncmi_rb_item *it = NULL;
+            for (size_t i = 0, k = 0; i < nitems; i++)
+                if (rb->items[i].kind == NCMI_RB_INTERACTION && k++ == q) { it = &rb->items[i]; break; }
+            uint32_t x = rb->mem[it->mem_off], bit = NCMI_NONE;
+            if (role_cat[x] != NCMI_NONE) bit = role_cat[x];
+            else if (role_grp[x] != NCMI_NONE) bit = m->ncat + role_grp[x];
+            else
+                for (size_t b = 0; b < nbits; b++)
+                    if (GETBIT(im, b)) { bit = (uint32_t)b; break; }
+            pivot[q] = bit;
+            SETBIT(m->piv_mask, bit);
+            m->piv_off[bit + 1]++;
+        }
+        for (size_t b = 0; b < nbits; b++) m->piv_off[b + 1] += m->piv_off[b];
+        uint32_t *fill = ncmi_calloc(nbits + 1, sizeof *fill), *order = ncmi_malloc_array((size_t)m->ninter + 1, sizeof *order);
+        if (!fill || !order) { ncmi_free(fill); ncmi_free(order); st = ncmi_nomem("risk interactions"); goto fail; }
+        for (uint32_t q = 0; q < m->ninter; q++) order[m->piv_off[pivot[q]] + fill[pivot[q]]++] = q;
+        ncmi_free(fill);
+        ncmi_free(m->inter_order);
+        m->inter_order = order;
+    }
+
     /* 5. terms: categories, interactions, count terms, demographic cells. */
     {
         size_t ncells = 0;
@@ -485,6 +540,8 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
             }
             *c = it->value;
         }
+        if (!(m->coef0 = ncmi_malloc_array(nc + 1, sizeof *m->coef0))) { st = ncmi_nomem("risk coefficients"); goto fail; }
+        for (size_t k = 0; k < nc; k++) m->coef0[k] = isnan(m->coef[k]) ? 0.0 : m->coef[k];
     }
 
     /* 7. hierarchies: transitive closure with a cycle check. */
@@ -747,6 +804,180 @@ static int grow_terms(ncm_risk_result *r, size_t *cap, size_t need)
     return 1;
 }
 
+typedef struct score_ctx {
+    const ncm_risk_model *m;
+    size_t n;
+    const uint32_t *segmap, *segid;
+    const int32_t *age;
+    const uint8_t *sex, *orec, *mcaid;
+    const uint64_t *dxoff;
+    const uint32_t *dxid;
+    const uint8_t *pc_flag;
+    const uint64_t *pc_mask;
+    const uint32_t *pc_code, *pc_off, *pc_cats;
+    uint64_t *unk_occ;
+    uint32_t *unknown;
+    int want_terms;
+    ncm_risk_result *r;
+    size_t *tcap;
+    uint64_t unk_total;
+    double *scratch;
+    uint64_t *feat, *drop;
+    ncm_status st;
+} score_ctx;
+
+/* The per-person loop. Inlined with constant nw/nfw for the common sizes so the word loops unroll. */
+static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw)
+{
+    const ncm_risk_model *m = cx->m;
+    const size_t n = cx->n;
+    const uint32_t *segmap = cx->segmap, *segid = cx->segid;
+    const int32_t *age = cx->age;
+    const uint8_t *sex = cx->sex, *orec = cx->orec, *mcaid = cx->mcaid;
+    const uint64_t *dxoff = cx->dxoff;
+    const uint32_t *dxid = cx->dxid;
+    const uint8_t *pc_flag = cx->pc_flag;
+    const uint64_t *pc_mask = cx->pc_mask;
+    const uint32_t *pc_code = cx->pc_code, *pc_off = cx->pc_off, *pc_cats = cx->pc_cats;
+    uint64_t *unk_occ = cx->unk_occ;
+    uint32_t *unknown = cx->unknown;
+    const int want_terms = cx->want_terms;
+    ncm_risk_result *r = cx->r;
+    size_t *tcap = cx->tcap;
+    double *scratch = cx->scratch;
+    uint64_t *feat = cx->feat, *drop = cx->drop;
+        /* categories, and features = categories | groups | flags (separate buffers, no aliasing) */
+        uint64_t *restrict cats = feat + nfw;
+        uint64_t *restrict fe = feat;
+        uint64_t unk_total = 0;
+        size_t nt = 0;
+        const uint32_t flag0 = m->ncat + m->ngroup;
+        const uint64_t *restrict pmask = pc_mask;
+        const uint8_t *restrict pflag = pc_flag;
+        for (size_t i = 0; i < n; i++) {
+            uint32_t s = m->nseg == 1 ? 0 : segmap[segid[i]];
+            const double *cf = m->coef + (size_t)s * m->nterm;   /* NaN = no coefficient */
+            const double *cf0 = m->coef0 + (size_t)s * m->nterm; /* 0 = no coefficient */
+            unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
+            unsigned mc = mcaid ? (mcaid[i] != 0) : 0;
+            if (a > NCMI_AGE_TOP) a = NCMI_AGE_TOP;
+            unsigned disabled = a < 65 && oc != 0;
+            unsigned origds = (oc == 1 || oc == 3) && !disabled;
+            double sum = 0;
+            if (want_terms && !grow_terms(r, tcap, nt + 64 + m->ninter + m->ncat)) { cx->st = ncmi_nomem("risk result terms"); return; }
+            /* demographic cells */
+            const uint32_t *doff = m->demo_off + (size_t)s * (NKEY + 1);
+            size_t key = DKEY(sx, a, mc, oc);
+            for (uint32_t k = doff[key]; k < doff[key + 1]; k++) {
+                uint32_t t = m->demo_terms[k];
+                sum += cf0[t];
+                if (want_terms && cf[t] == cf[t]) { r->tid[nt] = t; r->tcoef[nt++] = cf[t]; }
+            }
+            /* diagnoses: one mask per distinct code; codes with edits take the slow path */
+            uint32_t unk = 0;
+            for (size_t w = 0; w < nfw; w++) fe[w] = 0;
+            for (size_t w = 0; w < nw; w++) cats[w] = 0;
+            uint64_t j0 = dxoff ? dxoff[i] : 0, j1 = dxoff ? dxoff[i + 1] : 0;
+            int demo_only = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) != 0;
+            for (uint64_t j = j0; j < j1; j++) {
+                uint32_t id = dxid[j];
+                unsigned fl = pflag[id];
+                unk += fl & 1u;
+                if (unk_occ && (fl & 1u)) unk_occ[id]++;
+                if (fl & 2u) {
+                    uint32_t cid = pc_code[id];
+                    const edit_rule *e = m->edits + m->edit_off[cid], *ee = m->edits + m->edit_off[cid + 1];
+                    for (; e < ee; e++)
+                        if ((!e->sex || e->sex == sx) && (e->lo < 0 || (int)a >= e->lo) && (e->hi < 0 || (int)a <= e->hi)) break;
+                    if (e < ee)
+                        for (uint32_t q = 0; q < e->ncat; q++) SETBIT(cats, m->edit_cats[e->cat_off + q]);
+                    else
+                        for (uint32_t q = pc_off[id]; q < pc_off[id + 1]; q++) SETBIT(cats, pc_cats[q]);
+                    continue;
+                }
+                const uint64_t *pm = pmask + (size_t)id * nw;
+                for (size_t w = 0; w < nw; w++) cats[w] |= pm[w];
+            }
+            unk_total += unk;
+            if (unknown) unknown[i] = unk;
+            if (demo_only)
+                for (size_t w = 0; w < nw; w++) cats[w] = 0;
+            else {
+                /* requires rules, evaluated on the mapped set */
+                if (m->nreq) {
+                    for (size_t w = 0; w < nw; w++) drop[w] = 0;
+                    for (uint32_t q = 0; q < m->nreq; q++) {
+                        uint32_t c = m->req_cat[q];
+                        if (!GETBIT(cats, c)) continue;
+                        const uint64_t *rm = m->req_mask + (size_t)q * nw;
+                        uint64_t any = 0;
+                        for (size_t w = 0; w < nw; w++) any |= cats[w] & rm[w];
+                        if (!any) SETBIT(drop, c);
+                    }
+                    for (size_t w = 0; w < nw; w++) cats[w] &= ~drop[w];
+                }
+                /* hierarchies: every category drops its descendants (zero mask when it has none) */
+                for (size_t w = 0; w < nw; w++) drop[w] = 0;
+                for (size_t w = 0; w < nw; w++) {
+                    uint64_t x = cats[w];
+                    while (x) {
+                        const uint64_t *hm = m->hmask + (w * 64 + (size_t)__builtin_ctzll(x)) * nw;
+                        x &= x - 1;
+                        for (size_t v = 0; v < nw; v++) drop[v] |= hm[v];
+                    }
+                }
+            }
+            uint32_t count = 0;
+            for (size_t w = 0; w < nw; w++) {
+                uint64_t x = (cats[w] &= ~drop[w]);
+                fe[w] |= x;
+                count += popcount64(x);
+                while (x) {
+                    uint32_t c = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
+                    x &= x - 1;
+                    sum += cf0[c];
+                    const uint64_t *gm = m->cat_fmask + (size_t)c * nfw;
+                    for (size_t v = 0; v < nfw; v++) fe[v] |= gm[v];
+                    if (want_terms && cf[c] == cf[c]) { r->tid[nt] = c; r->tcoef[nt++] = cf[c]; }
+                }
+            }
+            if (!demo_only) {
+                /* flags, then interactions (all members present), visited through their first member */
+                uint32_t b = flag0 + FLAG_DISABLED;
+                fe[b >> 6] |= (uint64_t)disabled << (b & 63);
+                b = flag0 + FLAG_ORIGDS;
+                fe[b >> 6] |= (uint64_t)origds << (b & 63);
+                b = flag0 + FLAG_MEDICAID;
+                fe[b >> 6] |= (uint64_t)mc << (b & 63);
+                for (size_t w = 0; w < nfw; w++) {
+                    uint64_t x = fe[w] & m->piv_mask[w];
+                    while (x) {
+                        size_t bit = w * 64 + (size_t)__builtin_ctzll(x);
+                        x &= x - 1;
+                        for (uint32_t k = m->piv_off[bit]; k < m->piv_off[bit + 1]; k++) {
+                            uint32_t q = m->inter_order[k];
+                            const uint64_t *im = m->inter_mask + (size_t)q * nfw;
+                            uint64_t miss = 0;
+                            for (size_t v = 0; v < nfw; v++) miss |= im[v] & ~fe[v];
+                            if (miss) continue;
+                            uint32_t t = m->inter_term[q];
+                            sum += cf0[t];
+                            if (want_terms && cf[t] == cf[t]) { r->tid[nt] = t; r->tcoef[nt++] = cf[t]; }
+                        }
+                    }
+                }
+                if (count && m->count_max) {
+                    uint32_t t = m->count_term[count < m->count_max ? count : m->count_max];
+                    sum += cf0[t];
+                    if (want_terms && cf[t] == cf[t]) { r->tid[nt] = t; r->tcoef[nt++] = cf[t]; }
+                }
+            }
+            scratch[i] = sum;
+            if (want_terms) r->off[i + 1] = nt;
+        }
+        cx->unk_total = unk_total;
+}
+
 ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, const ncm_risk_options *opts,
                           double *raw, double *payment, size_t cap, ncm_risk_result **result)
 {
@@ -780,11 +1011,12 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     const int want_terms = want && !(o.flags & NCM_RISK_NO_TERMS);
 
     uint32_t *segmap = NULL, *pc_off = NULL, *pc_cats = NULL, *pc_code = NULL, *unknown = NULL;
-    uint8_t *pc_known = NULL;
+    uint8_t *pc_known = NULL, *pc_flag = NULL;
+    uint64_t *pc_mask = NULL;
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
     ncm_risk_result *r = NULL;
-    size_t tcap = 0, nt = 0;
+    size_t tcap = 0;
 
     /* Segments: map each distinct segment string once, then check every person. */
     segmap = ncmi_malloc_array(nsegtext + 1, sizeof *segmap);
@@ -848,6 +1080,16 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         }
     }
 
+    /* per distinct code: flags (1 unknown, 2 has edits) and the category mask of codes without edits */
+    pc_flag = ncmi_malloc_array(ndx + 1, 1);
+    pc_mask = ncmi_calloc(ndx * m->nw + 1, sizeof *pc_mask);
+    if (!pc_flag || !pc_mask) { st = ncmi_nomem("risk code map"); goto fail; }
+    for (size_t k = 0; k < ndx; k++) {
+        pc_flag[k] = (uint8_t)((pc_known[k] ? 0 : 1) | (pc_code[k] != NCMI_NONE ? 2 : 0));
+        if (pc_code[k] == NCMI_NONE)
+            for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) SETBIT(pc_mask + k * m->nw, pc_cats[q]);
+    }
+
     scratch = ncmi_malloc_array(n + 1, sizeof *scratch);
     feat = ncmi_calloc((size_t)m->nfw + m->nw + 1, sizeof *feat);
     drop = ncmi_calloc((size_t)m->nw + 1, sizeof *drop);
@@ -868,132 +1110,15 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     }
 
     {
-        const uint32_t nw = m->nw, ncat = m->ncat, nfw = m->nfw;
-        uint64_t *cats = feat; /* category bits are the first ncat bits of the feature set */
         uint64_t unk_total = 0;
-        const uint32_t flag0 = m->ncat + m->ngroup;
-        for (size_t i = 0; i < n; i++) {
-            uint32_t s = m->nseg == 1 ? 0 : segmap[segid[i]];
-            const double *cf = m->coef + (size_t)s * m->nterm;
-            unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
-            unsigned mc = mcaid ? (mcaid[i] != 0) : 0;
-            if (a > NCMI_AGE_TOP) a = NCMI_AGE_TOP;
-            int disabled = a < 65 && oc != 0;
-            int origds = (oc == 1 || oc == 3) && !disabled;
-            double sum = 0;
-            if (want_terms && !grow_terms(r, &tcap, nt + 64 + m->ninter + m->ncat)) { st = ncmi_nomem("risk result terms"); goto fail; }
-            /* demographic cells */
-            const uint32_t *doff = m->demo_off + (size_t)s * (NKEY + 1);
-            size_t key = DKEY(sx, a, mc, oc);
-            for (uint32_t k = doff[key]; k < doff[key + 1]; k++) {
-                uint32_t t = m->demo_terms[k];
-                double c = cf[t];
-                if (c != c) continue;
-                sum += c;
-                if (want_terms) { r->tid[nt] = t; r->tcoef[nt++] = c; }
-            }
-            /* diagnoses */
-            uint32_t unk = 0;
-            for (size_t w = 0; w < nfw; w++) feat[w] = 0;
-            uint64_t j0 = dxoff ? dxoff[i] : 0, j1 = dxoff ? dxoff[i + 1] : 0;
-            int demo_only = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) != 0;
-            for (uint64_t j = j0; j < j1; j++) {
-                uint32_t id = dxid[j];
-                if (!pc_known[id]) {
-                    unk++;
-                    if (unk_occ) unk_occ[id]++;
-                    continue;
-                }
-                if (demo_only) continue;
-                uint32_t cid = pc_code[id];
-                if (cid != NCMI_NONE) {
-                    const edit_rule *e = m->edits + m->edit_off[cid], *ee = m->edits + m->edit_off[cid + 1];
-                    for (; e < ee; e++)
-                        if ((!e->sex || e->sex == sx) && (e->lo < 0 || (int)a >= e->lo) && (e->hi < 0 || (int)a <= e->hi)) break;
-                    if (e < ee) {
-                        for (uint32_t q = 0; q < e->ncat; q++) SETBIT(cats, m->edit_cats[e->cat_off + q]);
-                        continue;
-                    }
-                }
-                for (uint32_t q = pc_off[id]; q < pc_off[id + 1]; q++) SETBIT(cats, pc_cats[q]);
-            }
-            unk_total += unk;
-            if (unknown) unknown[i] = unk;
-            if (!demo_only) {
-                /* requires rules, evaluated on the mapped set */
-                if (m->nreq) {
-                    for (size_t w = 0; w < nw; w++) drop[w] = 0;
-                    for (uint32_t q = 0; q < m->nreq; q++) {
-                        uint32_t c = m->req_cat[q];
-                        if (!GETBIT(cats, c)) continue;
-                        const uint64_t *rm = m->req_mask + (size_t)q * nw;
-                        uint64_t any = 0;
-                        for (size_t w = 0; w < nw; w++) any |= cats[w] & rm[w];
-                        if (!any) SETBIT(drop, c);
-                    }
-                    for (size_t w = 0; w < nw; w++) cats[w] &= ~drop[w];
-                }
-                /* hierarchies */
-                for (size_t w = 0; w < nw; w++) drop[w] = 0;
-                for (size_t w = 0; w < nw; w++) {
-                    uint64_t x = cats[w];
-                    while (x) {
-                        uint32_t c = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
-                        x &= x - 1;
-                        if (m->has_child[c]) {
-                            const uint64_t *hm = m->hmask + (size_t)c * nw;
-                            for (size_t v = 0; v < nw; v++) drop[v] |= hm[v];
-                        }
-                    }
-                }
-                uint32_t count = 0;
-                for (size_t w = 0; w < nw; w++) {
-                    uint64_t x = (cats[w] &= ~drop[w]);
-                    count += (uint32_t)__builtin_popcountll(x);
-                    while (x) {
-                        uint32_t c = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
-                        x &= x - 1;
-                        double cc = cf[c];
-                        if (cc != cc) continue;
-                        sum += cc;
-                        if (want_terms) { r->tid[nt] = c; r->tcoef[nt++] = cc; }
-                    }
-                }
-                (void)ncat;
-                /* groups and flags */
-                for (uint32_t g = 0; g < m->ngroup; g++) {
-                    const uint64_t *gm = m->group_mask + (size_t)g * nw;
-                    uint64_t any = 0;
-                    for (size_t w = 0; w < nw; w++) any |= cats[w] & gm[w];
-                    if (any) SETBIT(feat, m->ncat + g);
-                }
-                if (disabled) SETBIT(feat, flag0 + FLAG_DISABLED);
-                if (origds) SETBIT(feat, flag0 + FLAG_ORIGDS);
-                if (mc) SETBIT(feat, flag0 + FLAG_MEDICAID);
-                for (uint32_t q = 0; q < m->ninter; q++) {
-                    const uint64_t *im = m->inter_mask + (size_t)q * nfw;
-                    size_t w = 0;
-                    for (; w < nfw; w++)
-                        if ((feat[w] & im[w]) != im[w]) break;
-                    if (w < nfw) continue;
-                    uint32_t t = m->inter_term[q];
-                    double cc = cf[t];
-                    if (cc != cc) continue;
-                    sum += cc;
-                    if (want_terms) { r->tid[nt] = t; r->tcoef[nt++] = cc; }
-                }
-                if (count && m->count_max) {
-                    uint32_t t = m->count_term[count < m->count_max ? count : m->count_max];
-                    double cc = cf[t];
-                    if (cc == cc) {
-                        sum += cc;
-                        if (want_terms) { r->tid[nt] = t; r->tcoef[nt++] = cc; }
-                    }
-                }
-            }
-            scratch[i] = sum;
-            if (want_terms) r->off[i + 1] = nt;
-        }
+        score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
+                        unk_occ, unknown, want_terms, r, &tcap, 0, scratch, feat, drop, 0};
+        if (m->nw == 1 && m->nfw == 1) score_people(&cx, 1, 1);
+        else if (m->nw == 2 && m->nfw == 2) score_people(&cx, 2, 2);
+        else if (m->nw == 2 && m->nfw == 3) score_people(&cx, 2, 3);
+        else score_people(&cx, m->nw, m->nfw);
+        if (cx.st) { st = cx.st; goto fail; }
+        unk_total = cx.unk_total;
         if (r) {
             r->unknown_total = unk_total;
             r->unknown = unknown;
@@ -1048,6 +1173,8 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     ncmi_free(pc_cats);
     ncmi_free(pc_code);
     ncmi_free(pc_known);
+    ncmi_free(pc_flag);
+    ncmi_free(pc_mask);
     ncmi_free(unk_occ);
     ncmi_free(feat);
     ncmi_free(drop);
@@ -1059,6 +1186,8 @@ fail:
     ncmi_free(pc_cats);
     ncmi_free(pc_code);
     ncmi_free(pc_known);
+    ncmi_free(pc_flag);
+    ncmi_free(pc_mask);
     ncmi_free(unk_occ);
     ncmi_free(feat);
     ncmi_free(drop);
