@@ -1090,10 +1090,13 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
             for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) SETBIT(pc_mask + k * m->nw, pc_cats[q]);
     }
 
-    scratch = ncmi_malloc_array(n + 1, sizeof *scratch);
+    /* Without a result nothing can fail once scoring starts, so the raw scores may go straight to the
+     * caller's array; otherwise they go to a scratch array and are copied at the end. */
+    double *direct = !want && raw ? raw : NULL;
+    scratch = direct ? NULL : ncmi_malloc_array(n + 1, sizeof *scratch);
     feat = ncmi_calloc((size_t)m->nfw + m->nw + 1, sizeof *feat);
     drop = ncmi_calloc((size_t)m->nw + 1, sizeof *drop);
-    if (!scratch || !feat || !drop) { st = ncmi_nomem("risk scores"); goto fail; }
+    if ((!scratch && !direct) || !feat || !drop) { st = ncmi_nomem("risk scores"); goto fail; }
     if (want) {
         r = ncmi_calloc(1, sizeof *r);
         if (!r) { st = ncmi_nomem("risk result"); goto fail; }
@@ -1112,7 +1115,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     {
         uint64_t unk_total = 0;
         score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
-                        unk_occ, unknown, want_terms, r, &tcap, 0, scratch, feat, drop, 0};
+                        unk_occ, unknown, want_terms, r, &tcap, 0, direct ? direct : scratch, feat, drop, 0};
         if (m->nw == 1 && m->nfw == 1) score_people(&cx, 1, 1);
         else if (m->nw == 2 && m->nfw == 2) score_people(&cx, 2, 2);
         else if (m->nw == 2 && m->nfw == 3) score_people(&cx, 2, 3);
@@ -1159,13 +1162,10 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     }
 
     /* Success: write the outputs. */
-    {
-        double f = (1.0 - o.coding_intensity) / o.normalization;
-        for (size_t i = 0; i < n; i++) {
-            if (raw) raw[i] = scratch[i];
-            if (payment) payment[i] = scratch[i] / o.normalization * (1.0 - o.coding_intensity);
-        }
-        (void)f;
+    for (size_t i = 0; i < n; i++) {
+        double v = direct ? direct[i] : scratch[i];
+        if (raw) raw[i] = v;
+        if (payment) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
     }
     if (result) *result = r;
     ncmi_free(segmap);
