@@ -54,6 +54,7 @@ struct ncm_risk_model {
     uint64_t *piv_mask;   /* nfw: feature bits that are the pivot (first member) of some interaction */
     uint32_t *piv_off;    /* nfw * 64 + 1: interactions by pivot bit, as ranges of inter_order */
     uint32_t *inter_order;
+    uint64_t *flag_fmask; /* 3 * nfw: the feature bit of DISABLED, ORIGDS, MEDICAID */
     uint32_t *req_cat;
     uint64_t *req_mask;   /* nreq * nw */
     uint32_t count_max;
@@ -67,6 +68,7 @@ struct ncm_risk_model {
     double *coef0;       /* the same with 0 for no coefficient */
     uint32_t *demo_off;  /* nseg * (NKEY + 1) */
     uint32_t *demo_terms;
+    double *demo_sum;    /* nseg * NKEY: sum of the cell coefficients of each key, in cell order */
 };
 
 struct ncm_risk_result {
@@ -205,6 +207,7 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->piv_mask);
     ncmi_free(m->piv_off);
     ncmi_free(m->inter_order);
+    ncmi_free(m->flag_fmask);
     ncmi_free(m->req_cat);
     ncmi_free(m->req_mask);
     ncmi_free(m->count_term);
@@ -218,6 +221,7 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->coef0);
     ncmi_free(m->demo_off);
     ncmi_free(m->demo_terms);
+    ncmi_free(m->demo_sum);
 }
 
 void ncm_risk_model_free(ncm_risk_model *m)
@@ -427,6 +431,8 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
         m->piv_off = ncmi_calloc(nbits + 2, sizeof(uint32_t));
         m->inter_order = ncmi_malloc_array((size_t)m->ninter + 1, sizeof(uint32_t));
         if (!m->cat_fmask || !m->piv_mask || !m->piv_off || !m->inter_order) { st = ncmi_nomem("risk interactions"); goto fail; }
+        if (!(m->flag_fmask = ncmi_calloc(NFLAGS * nfw, sizeof(uint64_t)))) { st = ncmi_nomem("risk interactions"); goto fail; }
+        for (uint32_t f = 0; f < NFLAGS; f++) SETBIT(m->flag_fmask + f * nfw, m->ncat + m->ngroup + f);
         for (uint32_t g = 0; g < m->ngroup; g++)
             for (uint32_t c = 0; c < m->ncat; c++)
                 if (GETBIT(m->group_mask + (size_t)g * m->nw, c)) SETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g);
@@ -708,6 +714,15 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
         }
     }
 
+    if (!(m->demo_sum = ncmi_malloc_array((size_t)m->nseg * NKEY, sizeof *m->demo_sum))) { st = ncmi_nomem("risk demographic cells"); goto fail; }
+    for (uint32_t s = 0; s < m->nseg; s++) {
+        const uint32_t *off = m->demo_off + (size_t)s * (NKEY + 1);
+        for (size_t key = 0; key < NKEY; key++) {
+            double sum = 0;
+            for (uint32_t k = off[key]; k < off[key + 1]; k++) sum += m->coef0[(size_t)s * m->nterm + m->demo_terms[k]];
+            m->demo_sum[(size_t)s * NKEY + key] = sum;
+        }
+    }
     ncmi_free(role_cat);
     ncmi_free(role_grp);
     ncmi_free(role_seg);
@@ -827,7 +842,7 @@ typedef struct score_ctx {
 } score_ctx;
 
 /* The per-person loop. Inlined with constant nw/nfw for the common sizes so the word loops unroll. */
-static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw)
+static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw, const int report)
 {
     const ncm_risk_model *m = cx->m;
     const size_t n = cx->n;
@@ -839,9 +854,10 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
     const uint8_t *pc_flag = cx->pc_flag;
     const uint64_t *pc_mask = cx->pc_mask;
     const uint32_t *pc_code = cx->pc_code, *pc_off = cx->pc_off, *pc_cats = cx->pc_cats;
-    uint64_t *unk_occ = cx->unk_occ;
-    uint32_t *unknown = cx->unknown;
-    const int want_terms = cx->want_terms;
+    /* report = 0 (a constant in the fast variants): no result, so no terms and no unknown-code report */
+    uint64_t *unk_occ = report ? cx->unk_occ : NULL;
+    uint32_t *unknown = report ? cx->unknown : NULL;
+    const int want_terms = report && cx->want_terms;
     ncm_risk_result *r = cx->r;
     size_t *tcap = cx->tcap;
     double *scratch = cx->scratch;
@@ -851,7 +867,6 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         uint64_t *restrict fe = feat;
         uint64_t unk_total = 0;
         size_t nt = 0;
-        const uint32_t flag0 = m->ncat + m->ngroup;
         const uint64_t *restrict pmask = pc_mask;
         const uint8_t *restrict pflag = pc_flag;
         for (size_t i = 0; i < n; i++) {
@@ -866,17 +881,21 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
             double sum = 0;
             if (want_terms && !grow_terms(r, tcap, nt + 64 + m->ninter + m->ncat)) { cx->st = ncmi_nomem("risk result terms"); return; }
             /* demographic cells */
-            const uint32_t *doff = m->demo_off + (size_t)s * (NKEY + 1);
             size_t key = DKEY(sx, a, mc, oc);
-            for (uint32_t k = doff[key]; k < doff[key + 1]; k++) {
-                uint32_t t = m->demo_terms[k];
-                sum += cf0[t];
-                if (want_terms && cf[t] == cf[t]) { r->tid[nt] = t; r->tcoef[nt++] = cf[t]; }
+            if (!report) sum = m->demo_sum[(size_t)s * NKEY + key]; /* the same additions, done once per key */
+            if (report) {
+                const uint32_t *doff = m->demo_off + (size_t)s * (NKEY + 1);
+                for (uint32_t k = doff[key]; k < doff[key + 1]; k++) {
+                    uint32_t t = m->demo_terms[k];
+                    sum += cf0[t];
+                    if (want_terms && cf[t] == cf[t]) { r->tid[nt] = t; r->tcoef[nt++] = cf[t]; }
+                }
             }
             /* diagnoses: one mask per distinct code; codes with edits take the slow path */
             uint32_t unk = 0;
             for (size_t w = 0; w < nfw; w++) fe[w] = 0;
             for (size_t w = 0; w < nw; w++) cats[w] = 0;
+            uint64_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
             uint64_t j0 = dxoff ? dxoff[i] : 0, j1 = dxoff ? dxoff[i + 1] : 0;
             int demo_only = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) != 0;
             for (uint64_t j = j0; j < j1; j++) {
@@ -896,61 +915,63 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
                     continue;
                 }
                 const uint64_t *pm = pmask + (size_t)id * nw;
-                for (size_t w = 0; w < nw; w++) cats[w] |= pm[w];
+                if (nw <= 8)
+                    for (size_t w = 0; w < nw; w++) acc[w] |= pm[w]; /* registers in the fixed-size variants */
+                else
+                    for (size_t w = 0; w < nw; w++) cats[w] |= pm[w];
             }
+            for (size_t w = 0; w < nw && w < 8; w++) cats[w] |= acc[w];
             unk_total += unk;
             if (unknown) unknown[i] = unk;
-            if (demo_only)
-                for (size_t w = 0; w < nw; w++) cats[w] = 0;
-            else {
-                /* requires rules, evaluated on the mapped set */
-                if (m->nreq) {
-                    for (size_t w = 0; w < nw; w++) drop[w] = 0;
-                    for (uint32_t q = 0; q < m->nreq; q++) {
-                        uint32_t c = m->req_cat[q];
-                        if (!GETBIT(cats, c)) continue;
-                        const uint64_t *rm = m->req_mask + (size_t)q * nw;
-                        uint64_t any = 0;
-                        for (size_t w = 0; w < nw; w++) any |= cats[w] & rm[w];
-                        if (!any) SETBIT(drop, c);
-                    }
-                    for (size_t w = 0; w < nw; w++) cats[w] &= ~drop[w];
-                }
-                /* hierarchies: every category drops its descendants (zero mask when it has none) */
+            /* requires rules, evaluated on the mapped set (rare: V28 HCC223) */
+            if (!demo_only && m->nreq) {
                 for (size_t w = 0; w < nw; w++) drop[w] = 0;
-                for (size_t w = 0; w < nw; w++) {
-                    uint64_t x = cats[w];
-                    while (x) {
-                        const uint64_t *hm = m->hmask + (w * 64 + (size_t)__builtin_ctzll(x)) * nw;
-                        x &= x - 1;
-                        for (size_t v = 0; v < nw; v++) drop[v] |= hm[v];
-                    }
+                for (uint32_t q = 0; q < m->nreq; q++) {
+                    uint32_t c = m->req_cat[q];
+                    if (!GETBIT(cats, c)) continue;
+                    const uint64_t *rm = m->req_mask + (size_t)q * nw;
+                    uint64_t any = 0;
+                    for (size_t w = 0; w < nw; w++) any |= cats[w] & rm[w];
+                    if (!any) SETBIT(drop, c);
+                }
+                for (size_t w = 0; w < nw; w++) cats[w] &= ~drop[w];
+            }
+            /* cl: categories, dl: dropped, fl: features = categories | groups | flags */
+            uint64_t *cl = cats, *dl = drop, *fl = fe;
+            for (size_t w = 0; w < nw; w++) {
+                if (demo_only) cl[w] = 0;
+                dl[w] = 0;
+            }
+            /* hierarchies: every category drops its descendants (zero mask when it has none) */
+            for (size_t w = 0; w < nw; w++) {
+                uint64_t x = cl[w];
+                while (x) {
+                    const uint64_t *hm = m->hmask + (w * 64 + (size_t)__builtin_ctzll(x)) * nw;
+                    x &= x - 1;
+                    for (size_t v = 0; v < nw; v++) dl[v] |= hm[v];
                 }
             }
             uint32_t count = 0;
             for (size_t w = 0; w < nw; w++) {
-                uint64_t x = (cats[w] &= ~drop[w]);
-                fe[w] |= x;
+                uint64_t x = cl[w] & ~dl[w];
+                fl[w] |= x;
                 count += popcount64(x);
                 while (x) {
                     uint32_t c = (uint32_t)(w * 64 + (size_t)__builtin_ctzll(x));
                     x &= x - 1;
                     sum += cf0[c];
                     const uint64_t *gm = m->cat_fmask + (size_t)c * nfw;
-                    for (size_t v = 0; v < nfw; v++) fe[v] |= gm[v];
+                    for (size_t v = 0; v < nfw; v++) fl[v] |= gm[v];
                     if (want_terms && cf[c] == cf[c]) { r->tid[nt] = c; r->tcoef[nt++] = cf[c]; }
                 }
             }
             if (!demo_only) {
                 /* flags, then interactions (all members present), visited through their first member */
-                uint32_t b = flag0 + FLAG_DISABLED;
-                fe[b >> 6] |= (uint64_t)disabled << (b & 63);
-                b = flag0 + FLAG_ORIGDS;
-                fe[b >> 6] |= (uint64_t)origds << (b & 63);
-                b = flag0 + FLAG_MEDICAID;
-                fe[b >> 6] |= (uint64_t)mc << (b & 63);
+                const uint64_t *fmd = m->flag_fmask, *fmo = fmd + nfw, *fmm = fmo + nfw;
+                for (size_t v = 0; v < nfw; v++)
+                    fl[v] |= (disabled ? fmd[v] : 0) | (origds ? fmo[v] : 0) | (mc ? fmm[v] : 0);
                 for (size_t w = 0; w < nfw; w++) {
-                    uint64_t x = fe[w] & m->piv_mask[w];
+                    uint64_t x = fl[w] & m->piv_mask[w];
                     while (x) {
                         size_t bit = w * 64 + (size_t)__builtin_ctzll(x);
                         x &= x - 1;
@@ -958,7 +979,7 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
                             uint32_t q = m->inter_order[k];
                             const uint64_t *im = m->inter_mask + (size_t)q * nfw;
                             uint64_t miss = 0;
-                            for (size_t v = 0; v < nfw; v++) miss |= im[v] & ~fe[v];
+                            for (size_t v = 0; v < nfw; v++) miss |= im[v] & ~fl[v];
                             if (miss) continue;
                             uint32_t t = m->inter_term[q];
                             sum += cf0[t];
@@ -1116,10 +1137,11 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         uint64_t unk_total = 0;
         score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
                         unk_occ, unknown, want_terms, r, &tcap, 0, direct ? direct : scratch, feat, drop, 0};
-        if (m->nw == 1 && m->nfw == 1) score_people(&cx, 1, 1);
-        else if (m->nw == 2 && m->nfw == 2) score_people(&cx, 2, 2);
-        else if (m->nw == 2 && m->nfw == 3) score_people(&cx, 2, 3);
-        else score_people(&cx, m->nw, m->nfw);
+        int rep = want != 0;
+        if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1) : score_people(&cx, 1, 1, 0);
+        else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1) : score_people(&cx, 2, 2, 0);
+        else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1) : score_people(&cx, 2, 3, 0);
+        else score_people(&cx, m->nw, m->nfw, rep);
         if (cx.st) { st = cx.st; goto fail; }
         unk_total = cx.unk_total;
         if (r) {

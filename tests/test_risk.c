@@ -271,6 +271,12 @@ static void test_cms_v24(void **state)
     assert_int_equal(ncm_risk_result_unknown_code(r, 1, &code, &occ), NCM_OK);
     assert_string_equal(code, "ZZZ99");
     expect_fail(ncm_risk_result_unknown_code(r, 2, &code, &occ), NCM_ERR_RANGE, "out of range");
+    /* the fast path (no result) gives bit-identical scores */
+    {
+        double fast[32];
+        assert_int_equal(ncm_risk_score(m, pop, NULL, fast, NULL, 32, NULL), NCM_OK);
+        assert_memory_equal(fast, raw, n * sizeof *raw);
+    }
     /* payment score: 2024 normalisation 1.146 and the 5.9% minimum coding adjustment */
     ncm_risk_options o;
     ncm_risk_options_init(&o);
