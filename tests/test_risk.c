@@ -218,10 +218,13 @@ static void test_cms_v24(void **state)
         /* 24: normalisation and unknown codes: "e11.69" and " i50.9" are E1169 and I509 (as p0, 1.148);
          *     ZZZ99 and I10 are not in the V24 table: 2 unknown */
         {"p24", 70, 'M', "CNA", 0, 0, "e11.69 I50.9 ZZZ99 I10", NULL, 0},
+        /* 25: hierarchy 9 > 10 (one level) and 9 > 10 > 11 > 12 (three levels): C153 HCC9, C4000 HCC10,
+         *     C50011 HCC12 leave HCC9: CNA_M75_79 0.473 + HCC9 1.024 + D1 0 = 1.497 */
+        {"p25", 75, 'M', "CNA", 0, 0, "C153 C4000 C50011", NULL, 0},
     };
     static const double want[] = {1.148, 0.428, 0.323, 0.494, 0.600, 0.783, 0.873, 0.455, 1.460, 1.543,
                                   0.533, 1.887, 3.412, 5.665, 6.132, 6.362, 0.578, 1.766, 0.478, 0.487,
-                                  0.156, 0.320, 0.156, 1.170, 1.148};
+                                  0.156, 0.320, 0.156, 1.170, 1.148, 1.497};
     size_t n = sizeof P / sizeof P[0];
     assert_int_equal(n, sizeof want / sizeof want[0]);
     ncm_population *pop = make_pop(P, n);
@@ -246,6 +249,7 @@ static void test_cms_v24(void **state)
     check_terms(r, 18, "F0_34 HCC112 D1");
     check_terms(r, 20, "M0_34");
     check_terms(r, 23, "M70_74 HCC2 HCC6 D2");
+    check_terms(r, 25, "M75_79 HCC9 D1");
     /* coefficients are reported with the terms */
     {
         size_t k;
@@ -329,8 +333,13 @@ static void test_cms_v28(void **state)
         /* 7: HCC223 with HCC226 (I509): 223 kept, and 223 drops 226 by hierarchy: 0.396 + HCC223 2.505
          *    + D1 0 = 2.901 */
         {"v7", 70, 'M', "CNA", 0, 0, "T82512A I509", NULL, 0},
+        /* 8: V28 edit "invalid if age >= 2": P040 at age 1 maps to HCC137: CND_M0_34 0.106 + CND_HCC137
+         *    0.365 + D1 0 = 0.471 */
+        {"v8", 1, 'M', "CND", 1, 0, "P040", NULL, 0},
+        /* 9: P040 at age 2 maps to nothing: CND_M0_34 0.106 */
+        {"v9", 2, 'M', "CND", 1, 0, "P040", NULL, 0},
     };
-    static const double want[] = {1.034, 0.845, 5.035, 0.238, 0.447, 0.654, 0.396, 2.901};
+    static const double want[] = {1.034, 0.845, 5.035, 0.238, 0.447, 0.654, 0.396, 2.901, 0.471, 0.106};
     size_t n = sizeof P / sizeof P[0];
     ncm_population *pop = make_pop(P, n);
     double raw[16];
@@ -345,6 +354,155 @@ static void test_cms_v28(void **state)
     ncm_risk_result_free(r);
     ncm_population_free(pop);
     ncm_risk_model_free(m);
+}
+
+/* Every interaction of a version, checked against a second reading of the CMS tables done here: for each
+ * interaction, a person gets one code for each member (a group contributes its first category; DISABLED
+ * makes the person a disabled INS member aged 60 with OREC 1), and the interaction must fire with the
+ * coefficient written in coefficients.csv (SEG_NAME, SEG_NAME_V28, or the two SAS-abbreviated V24 INS
+ * names). */
+typedef struct kv {
+    char k[64];
+    char v[256];
+} kv;
+
+static size_t read_rows(const char *file, const char *want_col0, int keycol, int valcol, const char *filter,
+                        int filtercol, kv *out, size_t cap)
+{
+    char path[512], line[1024];
+    snprintf(path, sizeof path, "%s/%s", CMS_DIR, file);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t n = 0;
+    if (!fgets(line, sizeof line, f)) return 0;
+    while (fgets(line, sizeof line, f) && n < cap) {
+        line[strcspn(line, "\r\n")] = 0;
+        char *col[8] = {0};
+        int nc = 0;
+        for (char *p = line; p && nc < 8;) {
+            col[nc++] = p;
+            p = strchr(p, ',');
+            if (p) *p++ = 0;
+        }
+        if (want_col0 && (nc < 1 || strcmp(col[0], want_col0))) continue;
+        if (filter && (nc <= filtercol || strcmp(col[filtercol], filter))) continue;
+        if (nc <= keycol || nc <= valcol) continue;
+        snprintf(out[n].k, sizeof out[n].k, "%.63s", col[keycol]);
+        snprintf(out[n].v, sizeof out[n].v, "%.255s", col[valcol]);
+        n++;
+    }
+    fclose(f);
+    return n;
+}
+
+static const char *lookup(const kv *t, size_t n, const char *k)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(t[i].k, k)) return t[i].v;
+    return NULL;
+}
+
+static void each_interaction(ncm_cms_hcc_version v)
+{
+    static kv coef[2000], dx[12000], groups[64], inter[64], kinds[128], edits[200];
+    char ver[8], cver[8], model[32];
+    snprintf(ver, sizeof ver, "V%d", (int)v);
+    snprintf(cver, sizeof cver, "C%d", (int)v);
+    snprintf(model, sizeof model, "CMS-HCC Model V%d", (int)v);
+    size_t ncoef = read_rows("coefficients.csv", NULL, 0, 1, cver, 3, coef, 2000);
+    size_t ndx = read_rows("dx_to_cc.csv", NULL, 0, 1, model, 2, dx, 12000);
+    size_t nk = read_rows("interactions.csv", ver, 2, 1, NULL, 0, kinds, 128);
+    size_t nedit = v == NCM_CMS_HCC_V28 ? read_rows("dx_edits_v28.csv", NULL, 0, 0, NULL, 0, edits, 200) : 0;
+    static const char *const v24_edit_codes[] = {"D66", "D67", "J410", "J411", "J418", "J42", "J430", "J431", "J432",
+                                                 "J438", "J439", "J440", "J441", "J449", "J982", "J983", "F3481"};
+    size_t ng = 0, ni = 0;
+    {
+        kv all[128];
+        size_t na = read_rows("interactions.csv", ver, 2, 3, NULL, 0, all, 128);
+        for (size_t i = 0; i < na; i++) {
+            const char *kind = lookup(kinds, nk, all[i].k);
+            if (!strcmp(kind, "group")) groups[ng++] = all[i];
+            else if (!strcmp(kind, "interaction")) inter[ni++] = all[i];
+        }
+    }
+    assert_true(ni >= 11);
+    ncm_risk_model *m = NULL;
+    assert_int_equal(ncm_risk_model_cms_hcc(CMS_DIR, v, &m), NCM_OK);
+    for (size_t q = 0; q < ni; q++) {
+        const char *name = inter[q].k;
+        /* segment and coefficient */
+        const char *segs[] = {"INS", "CNA", "CND"};
+        const char *cv = NULL, *seg = NULL;
+        for (int k = 0; k < 3 && !cv; k++) {
+            char key[160];
+            const char *nm = name;
+            if (!strcmp(name, "ART_OPENINGS_PRESSURE_ULCER")) nm = "ART_OPENINGS_PRESS_ULCER";
+            if (!strcmp(name, "ASP_SPEC_BACT_PNEUM_PRES_ULC")) nm = "ASP_SPEC_B_PNEUM_PRES_ULC";
+            snprintf(key, sizeof key, "%.8s_%.100s", segs[k], nm);
+            if (!(cv = lookup(coef, ncoef, key))) {
+                snprintf(key, sizeof key, "%.8s_%.100s_V28", segs[k], nm);
+                cv = lookup(coef, ncoef, key);
+            }
+            seg = segs[k];
+        }
+        if (!cv) fail_msg("%s: no coefficient in INS, CNA or CND", name);
+        /* one code per member */
+        char codes[256] = "";
+        int disabled = 0;
+        char buf[256];
+        snprintf(buf, sizeof buf, "%s", inter[q].v);
+        for (char *mem = strtok(buf, " "); mem; mem = strtok(NULL, " ")) {
+            if (!strcmp(mem, "DISABLED")) { disabled = 1; continue; }
+            const char *cat = mem;
+            const char *gm = lookup(groups, ng, mem);
+            char first[32];
+            if (gm) {
+                snprintf(first, sizeof first, "%.*s", (int)strcspn(gm, " "), gm);
+                cat = first;
+            }
+            assert_true(!strncmp(cat, "HCC", 3));
+            const char *code = NULL;
+            for (size_t i = 0; i < ndx && !code; i++) {
+                if (strcmp(dx[i].v, cat + 3)) continue;
+                size_t cnt = 0;
+                for (size_t j = (i > 3 ? i - 3 : 0); j < ndx && j < i + 4; j++) cnt += !strcmp(dx[j].k, dx[i].k);
+                int edited = lookup(edits, nedit, dx[i].k) != NULL;
+                for (size_t e = 0; e < sizeof v24_edit_codes / sizeof *v24_edit_codes; e++)
+                    edited |= v == NCM_CMS_HCC_V24 && !strcmp(dx[i].k, v24_edit_codes[e]);
+                if (cnt == 1 && !edited) code = dx[i].k;
+            }
+            if (!code) fail_msg("%s: no single-category code for %s", name, cat);
+            strcat(codes, code);
+            strcat(codes, " ");
+        }
+        if (disabled && strcmp(seg, "INS") && strcmp(seg, "CND")) fail_msg("%s: DISABLED outside INS/CND", name);
+        person p = {"x", 60, 'M', seg, 1, 0, codes, NULL, 0};
+        if (!strcmp(seg, "CNA")) { p.age = 70; p.orec = 0; }
+        ncm_population *pop = make_pop(&p, 1);
+        double raw;
+        ncm_risk_result *r = NULL;
+        assert_int_equal(ncm_risk_score(m, pop, NULL, &raw, NULL, 1, &r), NCM_OK);
+        size_t k;
+        const uint32_t *ids;
+        const double *co;
+        assert_int_equal(ncm_risk_result_terms(r, 0, &k, &ids, &co), NCM_OK);
+        size_t j;
+        for (j = 0; j < k; j++)
+            if (!strcmp(ncm_risk_result_term_name(r, ids[j]), name)) break;
+        if (j == k) fail_msg("%s %s: interaction %s did not fire (codes %s)", ver, seg, name, codes);
+        if (co[j] != strtod(cv, NULL)) fail_msg("%s: coefficient %g, table says %s", name, co[j], cv);
+        ncm_risk_result_free(r);
+        ncm_population_free(pop);
+    }
+    ncm_risk_model_free(m);
+}
+
+static void test_cms_each_interaction(void **state)
+{
+    (void)state;
+    if (!have_cms()) { skip(); return; }
+    each_interaction(NCM_CMS_HCC_V24);
+    each_interaction(NCM_CMS_HCC_V28);
 }
 
 /* The toy model of tests/data/risk/toy_model.csv exercises every record type; see the file. */
@@ -799,7 +957,7 @@ static void test_cli(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cms_v24),        cmocka_unit_test(test_cms_v28),
+        cmocka_unit_test(test_cms_v24),        cmocka_unit_test(test_cms_v28), cmocka_unit_test(test_cms_each_interaction),
         cmocka_unit_test(test_toy_model_round_trip), cmocka_unit_test(test_cms_round_trip),
         cmocka_unit_test(test_charlson_elixhauser), cmocka_unit_test(test_age_sex),
         cmocka_unit_test(test_normalize_cap),  cmocka_unit_test(test_bad_input),
