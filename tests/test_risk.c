@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <pthread.h>
 
 #include <cmocka.h>
 
@@ -547,6 +548,50 @@ static void check_toy(const ncm_risk_model *m)
     ncm_population_free(pop);
 }
 
+/* A model is read-only: four threads scoring with one shared model give the serial results. */
+typedef struct thr_arg {
+    const ncm_risk_model *m;
+    const ncm_population *pop;
+    double out[8];
+    ncm_status st;
+} thr_arg;
+
+static void *thr_main(void *p)
+{
+    thr_arg *a = p;
+    ncm_risk_result *r = NULL;
+    for (int k = 0; k < 200 && a->st == NCM_OK; k++) {
+        a->st = ncm_risk_score(a->m, a->pop, NULL, a->out, NULL, 8, &r);
+        ncm_risk_result_free(r);
+        r = NULL;
+    }
+    return NULL;
+}
+
+static void test_shared_model_threads(void **state)
+{
+    (void)state;
+    ncm_risk_model *m = NULL;
+    assert_int_equal(ncm_risk_model_read(TD("toy_model.csv"), &m), NCM_OK);
+    size_t n = sizeof TOY / sizeof TOY[0];
+    ncm_population *pop = make_pop(TOY, n);
+    thr_arg a[4];
+    pthread_t t[4];
+    for (int k = 0; k < 4; k++) {
+        memset(&a[k], 0, sizeof a[k]);
+        a[k].m = m;
+        a[k].pop = pop;
+        assert_int_equal(pthread_create(&t[k], NULL, thr_main, &a[k]), 0);
+    }
+    for (int k = 0; k < 4; k++) {
+        pthread_join(t[k], NULL);
+        assert_int_equal(a[k].st, NCM_OK);
+        for (size_t i = 0; i < n; i++) assert_true(fabs(a[k].out[i] - TOY_WANT[i]) < 1e-12);
+    }
+    ncm_population_free(pop);
+    ncm_risk_model_free(m);
+}
+
 static void test_toy_model_round_trip(void **state)
 {
     (void)state;
@@ -655,6 +700,25 @@ static void test_charlson_elixhauser(void **state)
     ncm_risk_model_free(c11);
     ncm_risk_model_free(ex);
     expect_fail(ncm_risk_model_charlson((ncm_charlson_weights)7, &c87), NCM_ERR_INVALID, "weights");
+    /* the built-in indices written out and read back score the same */
+    {
+        ncm_risk_model *x = NULL, *y = NULL;
+        assert_int_equal(ncm_risk_model_elixhauser(&x), NCM_OK);
+        char path[] = "/tmp/ncm_risk_elixXXXXXX";
+        int fd = mkstemp(path);
+        close(fd);
+        assert_int_equal(ncm_risk_model_write(x, path), NCM_OK);
+        if (ncm_risk_model_read(path, &y)) fail_msg("%s", ncm_last_error());
+        unlink(path);
+        pop = make_pop(P, 5);
+        double e2[5];
+        assert_int_equal(ncm_risk_score(y, pop, NULL, e2, NULL, 5, NULL), NCM_OK);
+        assert_true(e2[3] == 23 && e2[2] == 15);
+        assert_string_equal(ncm_risk_model_name(y), ncm_risk_model_name(x));
+        ncm_population_free(pop);
+        ncm_risk_model_free(x);
+        ncm_risk_model_free(y);
+    }
 }
 
 static void test_age_sex(void **state)
@@ -961,7 +1025,7 @@ int main(void)
         cmocka_unit_test(test_toy_model_round_trip), cmocka_unit_test(test_cms_round_trip),
         cmocka_unit_test(test_charlson_elixhauser), cmocka_unit_test(test_age_sex),
         cmocka_unit_test(test_normalize_cap),  cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli), cmocka_unit_test(test_shared_model_threads),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
