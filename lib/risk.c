@@ -894,10 +894,11 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
             /* diagnoses: one mask per distinct code; codes with edits take the slow path */
             uint32_t unk = 0;
             for (size_t w = 0; w < nfw; w++) fe[w] = 0;
-            for (size_t w = 0; w < nw; w++) cats[w] = 0;
-            uint64_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+            for (size_t w = 0; w < nw; w++) cats[w] = drop[w] = 0;
+            uint64_t acc[8] = {0, 0, 0, 0, 0, 0, 0, 0}, dacc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
             uint64_t j0 = dxoff ? dxoff[i] : 0, j1 = dxoff ? dxoff[i + 1] : 0;
             int demo_only = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) != 0;
+            int slow = 0; /* an edited code or a requires rule: recompute the hierarchy drops bit by bit */
             for (uint64_t j = j0; j < j1; j++) {
                 uint32_t id = dxid[j];
                 unsigned fl = pflag[id];
@@ -912,43 +913,58 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
                         for (uint32_t q = 0; q < e->ncat; q++) SETBIT(cats, m->edit_cats[e->cat_off + q]);
                     else
                         for (uint32_t q = pc_off[id]; q < pc_off[id + 1]; q++) SETBIT(cats, pc_cats[q]);
+                    slow = 1;
                     continue;
                 }
-                const uint64_t *pm = pmask + (size_t)id * nw;
+                /* the code's categories, then the union of their descendants */
+                const uint64_t *pm = pmask + (size_t)id * 2 * nw;
                 if (nw <= 8)
-                    for (size_t w = 0; w < nw; w++) acc[w] |= pm[w]; /* registers in the fixed-size variants */
+                    for (size_t w = 0; w < nw; w++) {
+                        acc[w] |= pm[w]; /* registers in the fixed-size variants */
+                        dacc[w] |= pm[nw + w];
+                    }
                 else
-                    for (size_t w = 0; w < nw; w++) cats[w] |= pm[w];
+                    for (size_t w = 0; w < nw; w++) {
+                        cats[w] |= pm[w];
+                        drop[w] |= pm[nw + w];
+                    }
             }
-            for (size_t w = 0; w < nw && w < 8; w++) cats[w] |= acc[w];
+            if (nw <= 8)
+                for (size_t w = 0; w < nw; w++) {
+                    cats[w] |= acc[w];
+                    drop[w] = dacc[w];
+                }
             unk_total += unk;
             if (unknown) unknown[i] = unk;
+            if (demo_only)
+                for (size_t w = 0; w < nw; w++) cats[w] = 0;
             /* requires rules, evaluated on the mapped set (rare: V28 HCC223) */
             if (!demo_only && m->nreq) {
-                for (size_t w = 0; w < nw; w++) drop[w] = 0;
+                uint64_t *rdrop = fe; /* scratch: fe is cleared again below */
+                for (size_t w = 0; w < nw; w++) rdrop[w] = 0;
                 for (uint32_t q = 0; q < m->nreq; q++) {
                     uint32_t c = m->req_cat[q];
                     if (!GETBIT(cats, c)) continue;
                     const uint64_t *rm = m->req_mask + (size_t)q * nw;
                     uint64_t any = 0;
                     for (size_t w = 0; w < nw; w++) any |= cats[w] & rm[w];
-                    if (!any) SETBIT(drop, c);
+                    if (!any) { SETBIT(rdrop, c); slow = 1; }
                 }
-                for (size_t w = 0; w < nw; w++) cats[w] &= ~drop[w];
+                for (size_t w = 0; w < nw; w++) cats[w] &= ~rdrop[w];
+                for (size_t w = 0; w < nfw; w++) fe[w] = 0;
             }
             /* cl: categories, dl: dropped, fl: features = categories | groups | flags */
             uint64_t *cl = cats, *dl = drop, *fl = fe;
-            for (size_t w = 0; w < nw; w++) {
-                if (demo_only) cl[w] = 0;
-                dl[w] = 0;
-            }
-            /* hierarchies: every category drops its descendants (zero mask when it has none) */
-            for (size_t w = 0; w < nw; w++) {
-                uint64_t x = cl[w];
-                while (x) {
-                    const uint64_t *hm = m->hmask + (w * 64 + (size_t)__builtin_ctzll(x)) * nw;
-                    x &= x - 1;
-                    for (size_t v = 0; v < nw; v++) dl[v] |= hm[v];
+            if (slow || demo_only) {
+                /* hierarchies: every category drops its descendants (zero mask when it has none) */
+                for (size_t w = 0; w < nw; w++) dl[w] = 0;
+                for (size_t w = 0; w < nw; w++) {
+                    uint64_t x = cl[w];
+                    while (x) {
+                        const uint64_t *hm = m->hmask + (w * 64 + (size_t)__builtin_ctzll(x)) * nw;
+                        x &= x - 1;
+                        for (size_t v = 0; v < nw; v++) dl[v] |= hm[v];
+                    }
                 }
             }
             uint32_t count = 0;
@@ -1103,12 +1119,16 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
 
     /* per distinct code: flags (1 unknown, 2 has edits) and the category mask of codes without edits */
     pc_flag = ncmi_malloc_array(ndx + 1, 1);
-    pc_mask = ncmi_calloc(ndx * m->nw + 1, sizeof *pc_mask);
+    pc_mask = ncmi_calloc(ndx * 2 * m->nw + 1, sizeof *pc_mask); /* per code: categories, then their descendants */
     if (!pc_flag || !pc_mask) { st = ncmi_nomem("risk code map"); goto fail; }
     for (size_t k = 0; k < ndx; k++) {
         pc_flag[k] = (uint8_t)((pc_known[k] ? 0 : 1) | (pc_code[k] != NCMI_NONE ? 2 : 0));
         if (pc_code[k] == NCMI_NONE)
-            for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) SETBIT(pc_mask + k * m->nw, pc_cats[q]);
+            for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) {
+                SETBIT(pc_mask + k * 2 * m->nw, pc_cats[q]);
+                const uint64_t *hm = m->hmask + (size_t)pc_cats[q] * m->nw;
+                for (size_t w = 0; w < m->nw; w++) pc_mask[k * 2 * m->nw + m->nw + w] |= hm[w];
+            }
     }
 
     /* Without a result nothing can fail once scoring starts, so the raw scores may go straight to the

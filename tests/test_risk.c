@@ -506,6 +506,55 @@ static void test_cms_each_interaction(void **state)
     each_interaction(NCM_CMS_HCC_V28);
 }
 
+/* Wide models (more than 128 and more than 512 categories) take the generic word loops. Model: codes X<i>
+ * map to K<i> with coefficient i + 1; K0 drops K1 and K<N-1>; group G = {K5, K<N-2}); interaction G_K7
+ * (G and K7) 1000; count terms D1 0.5, D2 0.25, D3P 0.125. */
+static void wide_model(int N)
+{
+    char path[] = "/tmp/ncm_risk_wideXXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fprintf(f, "record,name,segment,members,sex,age_low,age_high,medicaid,origds,disabled,value\n");
+    for (int i = 0; i < N; i++) fprintf(f, "code,X%d,,K%d,,,,,,,\ncoefficient,K%d,ALL,,,,,,,,%d\n", i, i, i, i + 1);
+    fprintf(f, "hierarchy,K0,,K1 K%d,,,,,,,\ngroup,G,,K5 K%d,,,,,,,\ninteraction,G_K7,,G K7,,,,,,,\n", N - 1, N - 2);
+    fprintf(f, "coefficient,G_K7,ALL,,,,,,,,1000\ncount,D,,,,,,,,,3\ncoefficient,D1,ALL,,,,,,,,0.5\n");
+    fprintf(f, "coefficient,D2,ALL,,,,,,,,0.25\ncoefficient,D3P,ALL,,,,,,,,0.125\n");
+    fclose(f);
+    ncm_risk_model *m = NULL;
+    if (ncm_risk_model_read(path, &m)) fail_msg("%s", ncm_last_error());
+    unlink(path);
+    char a[64], b[64], c[64];
+    snprintf(a, sizeof a, "X0 X1 X%d X5 X7", N - 1);
+    snprintf(b, sizeof b, "X%d X7", N - 2);
+    snprintf(c, sizeof c, "X%d ZZ", N - 1);
+    person P[] = {{"a", 40, 'F', NULL, 0, 0, a, NULL, 0}, {"b", 40, 'F', NULL, 0, 0, b, NULL, 0},
+                  {"c", 40, 'F', NULL, 0, 0, c, NULL, 0}};
+    ncm_population *pop = make_pop(P, 3);
+    double s1[3], s2[3];
+    ncm_risk_result *r = NULL;
+    assert_int_equal(ncm_risk_score(m, pop, NULL, s1, NULL, 3, &r), NCM_OK);
+    assert_int_equal(ncm_risk_score(m, pop, NULL, s2, NULL, 3, NULL), NCM_OK);
+    /* a: K0 drops K1 and K<N-1>; K0 1 + K5 6 + K7 8 + G_K7 1000 + D3P 0.125 */
+    assert_true(s1[0] == 1015.125);
+    /* b: K<N-2> (N - 1) + K7 8 + G_K7 1000 + D2 0.25 */
+    assert_true(s1[1] == (double)(N - 1) + 8 + 1000 + 0.25);
+    /* c: K<N-1> N + D1 0.5; ZZ unknown */
+    assert_true(s1[2] == (double)N + 0.5);
+    assert_memory_equal(s1, s2, sizeof s1);
+    assert_int_equal(ncm_risk_result_unknown(r)[2], 1);
+    check_terms(r, 0, "K0 K5 K7 G_K7 D3P");
+    ncm_risk_result_free(r);
+    ncm_population_free(pop);
+    ncm_risk_model_free(m);
+}
+
+static void test_wide_models(void **state)
+{
+    (void)state;
+    wide_model(150); /* 3 words */
+    wide_model(600); /* 10 words */
+}
+
 /* The toy model of tests/data/risk/toy_model.csv exercises every record type; see the file. */
 static const person TOY[] = {
     /* 0: B02 -> CB, CC; CB drops CC; GAB fires but GAB_CC needs CC: M65_GT 0.9 + CB 0.5 + N1 0 = 1.4 */
@@ -1025,7 +1074,7 @@ int main(void)
         cmocka_unit_test(test_toy_model_round_trip), cmocka_unit_test(test_cms_round_trip),
         cmocka_unit_test(test_charlson_elixhauser), cmocka_unit_test(test_age_sex),
         cmocka_unit_test(test_normalize_cap),  cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli), cmocka_unit_test(test_shared_model_threads),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli), cmocka_unit_test(test_shared_model_threads), cmocka_unit_test(test_wide_models),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
