@@ -1180,7 +1180,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         if (!unknown || !unk_occ) { st = ncmi_nomem("risk result"); goto fail; }
         if (want_terms) {
             r->off = ncmi_malloc_array(n + 1, sizeof *r->off);
-            if (!r->off || !grow_terms(r, &tcap, n * 4 + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
+            if (!r->off || !grow_terms(r, &tcap, n * 3 + (dxoff ? (size_t)dxoff[n] : 0) + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
             r->off[0] = 0;
         }
     }
