@@ -123,8 +123,8 @@ class Contract:
             self.name, self.form, self.term, len(self.parties), len(self.components), self.value(1))
 
     # ------------------------------------------------------------------ settlement
-    def settle(self, actuals, outcomes=None, paid=None, *, volumes=None, member_months=None, first_year=None,
-               last_year=None):
+    def settle(self, actuals, outcomes=None, paid=None, *, results=None, volumes=None, member_months=None,
+               first_year=None, last_year=None):
         """Settle the contract year by year into a :class:`Ledger`.
 
         Args:
@@ -138,6 +138,10 @@ class Contract:
             outcomes: outcome scores: a path to the outcomes CSV, a DataFrame with columns year,
                 score and optionally component (empty = every outcome pot and withhold), or a dict
                 ``{year: score}``. Scores are fractions in [0, 1].
+            results: measure results scored by the outcome framework embedded in an outcome_pot or
+                withhold component: a path to the results CSV or a DataFrame with columns year,
+                measure_id, value and optionally component (empty = every such component) and
+                baseline. The framework's total / 100 becomes the component's score.
             paid: payments already made: a path to the paid CSV or a DataFrame with columns year,
                 component, payer, payee, amount.
             volumes, member_months: DataFrames with columns year, component and volume (or
@@ -164,6 +168,21 @@ class Contract:
                 comp = df["component"] if "component" in df else [None] * len(df)
                 for y, s, c in zip(df["year"], df["score"], comp):
                     _ll.ncm_actuals_set_score(a, int(y), None if _is_blank(c) else str(c), float(s))
+        if results is not None:
+            if isinstance(results, (str, os.PathLike)):
+                _ll.ncm_actuals_read_results_csv(a, os.fspath(results))
+            else:
+                df = pd.DataFrame(results)
+                if "component" not in df:
+                    df = df.assign(component=None)
+                for (y, comp), grp in df.groupby(["year", df["component"].fillna("")], sort=True):
+                    base = None
+                    if "baseline" in grp:
+                        base = np.ascontiguousarray(pd.to_numeric(grp["baseline"]), dtype=np.float64)
+                    _ll.ncmpy_actuals_score_results(a, int(y), None if comp == "" else str(comp),
+                                                    [str(x) for x in grp["measure_id"]],
+                                                    np.ascontiguousarray(pd.to_numeric(grp["value"]), dtype=np.float64),
+                                                    base)
         if paid is not None:
             if isinstance(paid, (str, os.PathLike)):
                 _ll.ncm_actuals_read_paid_csv(a, os.fspath(paid))
@@ -239,7 +258,9 @@ class Ledger:
         ncomp = _ll.ncm_contract_component_count(contract._h)
         self.component_names = [_ll.ncm_ledger_component_name(handle, i) for i in range(ncomp)]
         self._what = [_ll.ncm_ledger_what(handle, i) for i in range(n)]
-        self.years = sorted(set(int(y) for y in cols["year"])) or []
+        ybuf = np.empty(64, np.int32)
+        #: The contract years settled, in order.
+        self.years = [int(y) for y in ybuf[:_ll.ncmpy_ledger_years(handle, ybuf)]]
 
     def __len__(self):
         return len(self._what)

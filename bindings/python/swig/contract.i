@@ -36,8 +36,8 @@ char *ncmpy_contract_to_json(const ncm_contract *c)
         ncmpy_raise_status(st, ncm_last_error());
         return NULL;
     }
-    /* ncm_contract_to_json reports the length without the final newline when the buffer is too small
-     * (it needs len + 2 bytes): allocate that. */
+    /* len is the text's length (older builds reported it without the final newline: one byte of
+     * slack covers both). */
     char *buf = (char *)malloc(len + 2);
     if (!buf) {
         ncmpy_fail(NCM_ERR_NOMEM, "ncm_contract_to_json: out of memory");

@@ -24,6 +24,8 @@ NCMPY_OUT_SCALAR(ncm_money, variance, PyLong_FromLongLong)
 %ignore ncm_settler_free;
 %ignore ncm_settler_run;
 %ignore ncm_settler;
+%ignore ncm_actuals_score_results;
+%ignore ncm_ledger_years;
 %rename(ActualsHandle) ncm_actuals;
 %rename(LedgerHandle) ncm_ledger;
 %nodefaultctor ncm_actuals;
@@ -41,6 +43,10 @@ NCMPY_OUT_HANDLE(ncm_ledger)
 %include "ncm/settle.h"
 
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_year, size_t n_year) };
+%apply (const char *const *IN_STRINGS, size_t IN_NSTR) { (const char *const *s_ids, size_t s_n) };
+%apply (const double *IN_ARRAY, size_t IN_N) { (const double *s_value, size_t s_nvalue) };
+%apply (const double *IN_ARRAY_OPT, size_t IN_N_OPT) { (const double *s_baseline, size_t s_nbaseline) };
+%apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *y_out, size_t y_cap) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_kind, size_t n_kind) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_component, size_t n_component) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_payer, size_t n_payer) };
@@ -59,7 +65,45 @@ Settle the contract against the actuals (ncm_settle) for the year range (0 = who
 
 Copy the ledger's line columns into caller buffers of ncm_ledger_count entries each (int32 year,
 kind, component, payer, payee; int64 base, amount, paid, balance; float64 rate).";
+%feature("docstring") ncmpy_actuals_score_results
+"ncmpy_actuals_score_results(actuals, year, component_or_None, measure_ids, values, baselines_or_None) -> None
+
+ncm_actuals_score_results: score measure results with the component's outcome framework.";
+%feature("docstring") ncmpy_ledger_years
+"ncmpy_ledger_years(ledger, out) -> int
+
+The settled years into a writable int32 buffer (at least ncm_ledger_count + 50 entries is always
+enough); returns how many.";
 %inline %{
+ncm_status ncmpy_actuals_score_results(ncm_actuals *a, unsigned year, const char *component, const char *const *s_ids,
+                                       size_t s_n, const double *s_value, size_t s_nvalue, const double *s_baseline,
+                                       size_t s_nbaseline)
+{
+    if (s_nvalue != s_n || (s_baseline && s_nbaseline != s_n)) {
+        ncmpy_fail(NCM_ERR_INVALID, "ncm_actuals_score_results: %zu measure ids, %zu values, %zu baselines", s_n,
+                   s_nvalue, s_nbaseline);
+        return NCM_ERR_INVALID;
+    }
+    return ncm_actuals_score_results(a, year, component, s_n, s_ids, s_value, s_baseline);
+}
+
+long ncmpy_ledger_years(const ncm_ledger *l, int32_t *y_out, size_t y_cap)
+{
+    unsigned years[NCM_CONTRACT_MAX_YEARS];
+    size_t count = 0;
+    ncm_status st = ncm_ledger_years(l, years, NCM_CONTRACT_MAX_YEARS, &count);
+    if (st != NCM_OK) {
+        ncmpy_raise_status(st, ncm_last_error());
+        return -1;
+    }
+    if (count > y_cap) {
+        ncmpy_fail(NCM_ERR_BUFFER, "ncm_ledger_years: %zu years, buffer of %zu", count, y_cap);
+        return -1;
+    }
+    for (size_t i = 0; i < count; i++) y_out[i] = (int32_t)years[i];
+    return (long)count;
+}
+
 ncm_status ncmpy_settle(const ncm_contract *c, const ncm_actuals *a, unsigned first_year, unsigned last_year,
                         int only_with_actuals, ncm_ledger **out)
 {

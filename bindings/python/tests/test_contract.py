@@ -219,10 +219,10 @@ def test_actuals_long_format_and_csv_path():
     c = ncm.Contract.from_json(BEDS)
     long = pd.DataFrame({"year": [1], "kind": ["cost"], "name": [""], "value": ["23000000.00"]})
     assert c.settle(long).risk(1)["provider"] == D("1716875.00")
-    csv = os.path.join(ROOT, "tests", "data", "settle", "bedfordshire_actuals.csv")
-    led = c.settle(csv)
-    assert led.years and led.risk(led.years[0])["variance"] == led.risk(led.years[0])["provider"] + \
-        led.risk(led.years[0])["commissioner"]
+    csv = os.path.join(CONTRACTS, "bedfordshire_msk_actuals.csv")
+    led = c.settle(csv)                               # the C actuals CSV: the same five-year cost path
+    assert led.years == [1, 2, 3, 4, 5]
+    assert led.risk(1)["provider"] == D("1716875.00") and led.risk(1)["commissioner"] == D("458125.00")
 
 
 def test_settle_errors():
@@ -362,3 +362,33 @@ def test_riskshare_from_json_and_errors(tmp_path):
     with pytest.raises(ncm.ParseError) as e:
         ncm.RiskShare.from_json('{"schema": "ncm.riskshare/1",\n "surplus": [}')
     assert "<string>:2:" in str(e.value)
+
+
+# ---------------------------------------------------------------------------- outcome pot scored from results
+FRAMEWORK_CONTRACT = {
+    "schema": 1, "name": "f", "form": "block", "term_years": 1, "value": {"by_year": ["1000000.00"]},
+    "parties": [{"name": "C", "role": "commissioner"}, {"name": "P", "role": "provider"}],
+    "components": [
+        {"name": "up", "type": "upfront", "share": 0.9},
+        {"name": "pot", "type": "outcome_pot", "share": 0.1, "framework": {
+            "domains": [{"id": "d", "weight": 1}],
+            "measures": [{"id": "M1", "name": "m1", "domain": "d", "method": "linear", "threshold": 50,
+                          "benchmark": 80},
+                         {"id": "M2", "name": "m2", "domain": "d", "method": "pass_fail", "threshold": 0.95,
+                          "gateway": True}]}}]}
+
+
+def test_outcome_pot_scored_from_measure_results():
+    # Pot 10% of 1,000,000.00 = 100,000.00. M1 linear 50 -> 80: 62 gives 10 x 12/30 = 4 points; M2
+    # pass/fail at 0.95 (gateway): 0.97 gives 10. (4 + 10) / 20 = 70% -> 70,000.00 earned.
+    # With M2 at 0.90 the gateway fails: nothing earned.
+    c = ncm.Contract.from_json(FRAMEWORK_CONTRACT)
+    res = pd.DataFrame({"year": [1, 1], "measure_id": ["M1", "M2"], "value": [62, 0.97]})
+    df = c.settle(None, results=res).to_pandas()
+    assert df[df["kind"] == "outcome"]["amount"].sum() == D("70000.00")
+    assert df[df["kind"] == "upfront"]["amount"].sum() == D("900000.00")
+    res.loc[1, "value"] = 0.90
+    assert c.settle(None, results=res).to_pandas().query("kind == 'outcome'")["amount"].sum() == D("0.00")
+    with pytest.raises(ncm.NotFoundError) as e:
+        c.settle(None, results=pd.DataFrame({"year": [1], "measure_id": ["M9"], "value": [1.0]}))
+    assert "M9" in str(e.value)
