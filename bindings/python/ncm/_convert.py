@@ -78,7 +78,7 @@ def money_out(units, money="decimal"):
         return a
     if money == "float":
         return a / 100.0
-    ds = [Money.to_decimal(int(v)) for v in a.tolist()]
+    ds = [decimal.Decimal(v).scaleb(-2) for v in a.tolist()]  # as Money.to_decimal, without a call per row
     if money == "str":
         ds = [str(d) for d in ds]
     return np.array(ds, dtype=object)

@@ -91,7 +91,7 @@ def _flag_column(s, name):
     return np.ascontiguousarray(v.to_numpy() != 0, dtype=np.uint8)
 
 
-def mssp_settle(df, year=2022, *, tracks=None, money="decimal"):
+def mssp_settle(df, year=2022, *, tracks=None, money="decimal", units="major"):
     """Settle every ACO (one row each) under the MSSP rules of ``year``, in one C call.
 
     Columns of ``df``: ``aco_id`` (optional, copied), ``track`` (a track name of the year: BASIC_A ..
@@ -105,6 +105,8 @@ def mssp_settle(df, year=2022, *, tracks=None, money="decimal"):
     generated (savings > 0 or losses < 0; 0 inside the corridor), sharing_rate (or the loss rate for
     losses) and earned (shared savings after sequestration > 0, shared losses owed < 0). Money comes
     back as exact Decimal by default (``money="minor"`` gives int64 cents, ``"float"`` dollars).
+    With ``units="minor"`` the integer money columns (benchmark, expenditure, revenue) are read as
+    cents instead of whole dollars (the fast path: no conversion at all).
 
     Raises :class:`ncm.NotFoundError` for an unknown track (naming it and its row) and
     :class:`ncm.RangeError` for bad values (naming the field and row), with the C message.
@@ -127,8 +129,25 @@ def mssp_settle(df, year=2022, *, tracks=None, money="decimal"):
             i = int(np.argmax(np.isnan(benef)))
             raise InvalidError("beneficiaries[%d]: missing" % i, _ll.NCM_ERR_INVALID)
     benef = np.ascontiguousarray(benef, dtype=np.int64)
-    bench = money_column(df["benchmark"], "benchmark")
-    exp = money_column(df["expenditure"], "expenditure")
+    if units not in ("major", "minor"):
+        raise InvalidError("units: %r is not 'major' or 'minor'" % (units,), _ll.NCM_ERR_INVALID)
+
+    def amounts(col, name):
+        if units == "minor":
+            v = col.to_numpy()
+            if v.dtype.kind == "f":
+                if np.isnan(v).any():
+                    i = int(np.argmax(np.isnan(v)))
+                    raise InvalidError("%s[%d]: missing" % (name, i), _ll.NCM_ERR_INVALID)
+                if (v != np.round(v)).any():
+                    i = int(np.argmax(v != np.round(v)))
+                    raise InvalidError("%s[%d]: %r is not a whole number of cents" % (name, i, v[i]),
+                                       _ll.NCM_ERR_INVALID)
+            return np.ascontiguousarray(v, dtype=np.int64)
+        return money_column(col, name)
+
+    bench = amounts(df["benchmark"], "benchmark")
+    exp = amounts(df["expenditure"], "expenditure")
     met = _flag_column(df["quality_met"], "quality_met")
     q = rate_column(df["quality_score"], "quality_score")
     alt = _flag_column(df["alt_quality_met"], "alt_quality_met") if "alt_quality_met" in df.columns else None
@@ -139,7 +158,7 @@ def mssp_settle(df, year=2022, *, tracks=None, money="decimal"):
         known = r.notna().to_numpy()
         rev = np.full(n, -1, dtype=np.int64)
         if known.any():
-            rev[known] = money_column(r[known], "revenue")
+            rev[known] = amounts(r[known], "revenue")
     out_rate, out_msr, out_share = np.empty(n), np.empty(n), np.empty(n)
     out_gen, out_earned = np.empty(n, np.int64), np.empty(n, np.int64)
     _ll.ncmpy_mssp_settle(tracks._h, track, benef, bench, exp, met, q, alt, msr, rev, out_rate, out_msr, out_gen,
