@@ -198,3 +198,20 @@ def test_cms_public_use_files_replay():
     assert ok18 >= 504 and ok22 >= 480
     assert c18["other"] + c18["revcap"] + c18["term"] == 0
     assert c22["other"] + c22["qround"] == 0
+
+
+def test_allocation_failure_walk():
+    df = pd.DataFrame([dict(aco_id="X", track="BASIC_B", beneficiaries=20000, benchmark=200_000_000,
+                            expenditure=190_000_000, quality_met=1, quality_score=0.85)])
+    k = 1
+    while True:
+        ncm.lowlevel.ncm_alloc_fail_at(k)
+        try:
+            out = ncm.mssp_settle(df, year=2022)
+        except ncm.NoMemoryError:
+            k += 1
+            continue
+        finally:
+            ncm.lowlevel.ncm_alloc_fail_at(0)
+        break
+    assert k > 1 and out["earned"].iloc[0] == D("3920000.00")

@@ -112,3 +112,20 @@ def test_oe_funnel_by_hand():
     with pytest.raises(ncm.RangeError) as e:
         ncm.oe_funnel([1.0], [0.0])
     assert "expected" in str(e.value)
+
+
+def test_allocation_failure_walk():
+    # Every allocation of loading and scoring fails in turn: NoMemoryError each time, then success.
+    text = open(FW).read()
+    k = 1
+    while True:
+        ncm.lowlevel.ncm_alloc_fail_at(k)
+        try:
+            s = ncm.OutcomeFramework(text).score(RESULTS, pot="1000000.00")
+        except ncm.NoMemoryError:
+            k += 1
+            continue
+        finally:
+            ncm.lowlevel.ncm_alloc_fail_at(0)
+        break
+    assert k > 2 and s.pot_earned == D("579166.67")
