@@ -95,12 +95,12 @@ def test_contract_json_round_trip_and_dict(tmp_path):
 def test_contract_errors_carry_the_c_message():
     with pytest.raises(ncm.ParseError) as e:
         ncm.Contract.from_json('{\n  "schema": 1,\n  "name": }')
-    assert "<string>:3:" in str(e.value)              # line 3 and a column
+    assert "<string>:3:11:" in str(e.value)           # line 3, column 11
     d = json.load(open(BEDS))
     d["parties"].append({"name": "Circle", "role": "provider"})
     with pytest.raises(ncm.DuplicateError) as e:
         ncm.Contract.from_json(d)
-    assert "Circle" in str(e.value) and "<dict>" in str(e.value)
+    assert "<dict>: parties[2] \"Circle\"" in str(e.value) and "named twice" in str(e.value)
     d = json.load(open(BEDS))
     d["components"][1]["rate"] = -0.1
     with pytest.raises(ncm.RangeError) as e:
