@@ -22,7 +22,6 @@ from ._convert import money_column, money_out, money_scalar
 
 __all__ = ["Contract", "Ledger"]
 
-_FORMS = {getattr(_ll, n): _ll.ncm_contract_form_name(getattr(_ll, n)) for n in dir(_ll) if n.startswith("NCM_FORM_")}
 
 
 def _is_blank(v):
