@@ -16,7 +16,9 @@
  *   x (1 - efficiency)), half-even to the minor unit, the factor rounded to 12 decimals);
  * - payment components (#ncm_component_type) that compose: up-front share, management fee,
  *   capitation / year-of-care budget line, activity payments, care-coordination fee, outcome pot,
- *   withhold with earn-back, VAT, transformation funding and risk/gain share.
+ *   withhold with earn-back, VAT, transformation funding and risk/gain share. A risk share embeds
+ *   a riskshare.h schedule (or names a built-in one); an outcome pot or withhold may embed an
+ *   outcome.h framework that scores measure results into its score.
  *
  * Settlement (settle.h) turns a contract and a year's actuals into a ledger.
  *
