@@ -17,3 +17,8 @@
 /* One line per module, in the data-flow order of the library. */
 %include "swig/money.i"
 %include "swig/population.i"
+%include "swig/riskshare.i"
+%include "swig/outcome.i"
+%include "swig/savings.i"
+%include "swig/contract.i"
+%include "swig/settle.i"

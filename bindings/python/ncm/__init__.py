@@ -6,6 +6,9 @@ A thin Pythonic layer over libncm (C), built with SWIG:
   arithmetic, rounding with named modes, splits that sum exactly.
 - :class:`ncm.Population`: the population table, from and to pandas DataFrames or CSV files, with
   zero-copy read-only numpy views and geography roll-ups.
+- :class:`ncm.Contract` / :class:`ncm.Ledger`: declarative contracts settled into exact ledgers;
+  :class:`ncm.RiskShare` corridors; :class:`ncm.OutcomeFramework` scoring and :func:`ncm.oe_funnel`;
+  :func:`ncm.mssp_settle` (Medicare Shared Savings Program) over a DataFrame in one C call.
 - :class:`ncm.Error` and its subclasses: every failing C call raises the subclass for its
   ``ncm_status``, carrying the library's message (which names the file, line, field and reason).
 
@@ -19,6 +22,10 @@ from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, 
                      CancelledError, InternalError, error_class)
 from .money import Money, ROUNDING
 from .population import Population, LEVELS, CANONICAL_COLUMNS
+from .riskshare import RiskShare, Split, BUILTIN_SCHEDULES
+from .outcome import OutcomeFramework, OutcomeScore, oe_funnel
+from .savings import mssp_settle, mssp_msr, mssp_tracks, MsspTracks
+from .contract import Contract, Ledger
 
 __version__ = lowlevel.ncm_version_string()
 
@@ -37,5 +44,6 @@ __all__ = [
     "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
     "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
     "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
-    "CANONICAL_COLUMNS", "strerror", "last_error", "lowlevel", "__version__",
+    "CANONICAL_COLUMNS", "RiskShare", "Split", "BUILTIN_SCHEDULES", "OutcomeFramework", "OutcomeScore",
+    "oe_funnel", "mssp_settle", "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "strerror", "last_error", "lowlevel", "__version__",
 ]

@@ -373,3 +373,16 @@ typedef struct ncmpy_span ncmpy_span;
 #define NCM_END_DECLS
 %include "ncm/version.h"
 %include "ncm/status.h"
+
+/* ---------------------------------------------------------------- new handles through out-parameters */
+/* NCMPY_OUT_HANDLE(TYPE): a factory's `TYPE **out` becomes its return value, a Python object that
+ * owns the handle (the class's %extend destructor frees it). On failure the status typemap raises
+ * first and nothing is returned. Declare the handle's struct before using this macro's functions. */
+%define NCMPY_OUT_HANDLE(TYPE)
+%typemap(in, numinputs=0) TYPE **out (TYPE *tmp = NULL) {
+    $1 = &tmp;
+}
+%typemap(argout) TYPE **out {
+    $result = SWIG_Python_AppendOutput($result, SWIG_NewPointerObj(SWIG_as_voidptr(*$1), $descriptor(TYPE *), SWIG_POINTER_OWN));
+}
+%enddef
