@@ -129,7 +129,29 @@ def _floats(values, name):
 
 
 def _codes(values):
-    """(uint32 codes, list of str names) of a label column, in order of first appearance."""
+    """(uint32 codes, list of str names) of a label column: text labels in order of first appearance,
+    integer ids in ascending order; a pandas Categorical keeps its categories (in their order, unused
+    ones included) and crosses without hashing."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        codes = values.cat.codes.to_numpy()
+        names = [str(c) for c in values.cat.categories]
+        if (codes < 0).any():
+            codes = np.where(codes < 0, len(names), codes)
+            names.append("")
+        return np.ascontiguousarray(codes, dtype=np.uint32), names
+    arr = values.to_numpy() if isinstance(values, pd.Series) else np.asarray(values)
+    if arr.dtype.kind in "iu" and arr.size:
+        # integer ids: units in ascending order of id (as a pandas groupby sorts them); dense ids are
+        # mapped with one bincount and one gather instead of hashing
+        lo, hi = int(arr.min()), int(arr.max())
+        if hi - lo < 4 * arr.size + 1024:
+            shifted = (arr - lo).astype(np.intp, copy=False)
+            used = np.bincount(shifted, minlength=hi - lo + 1) > 0
+            remap = (np.cumsum(used) - 1).astype(np.uint32)
+            ids = np.flatnonzero(used) + lo
+            return np.ascontiguousarray(remap[shifted]), [str(i) for i in ids.tolist()]
+        codes, uniques = pd.factorize(pd.Series(arr), sort=True)
+        return np.ascontiguousarray(codes, dtype=np.uint32), [str(u) for u in uniques]
     codes, uniques = pd.factorize(pd.Series(values), use_na_sentinel=True)
     names = [str(u) for u in uniques]
     if (codes < 0).any():
@@ -457,9 +479,9 @@ class Budget:
     def __repr__(self):
         parts = ["%s people" % format(len(self), ","), "gross %s" % Money.format(_ll.ncm_budget_gross(self._h),
                                                                                 grouping=True)]
-        lv = ["%d %s" % (_ll.ncm_budget_unit_count(self._h, k), name) for k, name in enumerate(self.levels)]
+        lv = ["%s %d" % (name, _ll.ncm_budget_unit_count(self._h, k)) for k, name in enumerate(self.levels)]
         if lv:
-            parts.append(", ".join(lv))
+            parts.append("units: " + ", ".join(lv))
         ns = int(_ll.ncm_budget_segment_count(self._h))
         if ns:
             parts.append("%d segments" % ns)

@@ -43,6 +43,7 @@ def test_capitation_hand_worked_normalised():
     # lowest index (p0): 904.77, 904.76, 452.38, 904.76. A = 904.77 + 452.38 = 1357.15, B = 1809.52.
     b = ncm.budget(four_people(), base_rate=1000, weights="risk")
     assert b.gross == D("3166.67") and b.distributed == D("3166.67")
+    assert repr(b) == "<ncm.Budget: 4 people; gross 3,166.67; units: practice 2, network 1; 2 segments>"
     assert b.weight_factor == pytest.approx(38.0 / 42.0)
     assert b.units("practice")["amount"].tolist() == [D("1357.15"), D("1809.52")]
     assert b.units("network")["amount"].tolist() == [D("3166.67")]
@@ -409,6 +410,9 @@ def test_envelope_schedule_hand_worked():
     # growth per year (entry 0 ignored): +2% then +1%: 100 -> 102 -> 103.02
     s = ncm.Envelope(100, years=3, growth=[0.0, 0.02, 0.01]).schedule()
     assert s["amount"].tolist() == [D("100.00"), D("102.00"), D("103.02")]
+    # Bedfordshire MSK: 26.5m rising 1.3% a year: +344,500.00 -> 26,844,500.00; +348,978.50 -> 27,193,478.50
+    s = ncm.Envelope("26500000.00", years=3, growth=0.013).schedule(money="minor")
+    assert s["amount"].tolist() == [2650000000, 2684450000, 2719347850]
     with pytest.raises(ncm.RangeError, match="growth: -2 is not a finite rate > -1"):
         ncm.Envelope(100, years=3, growth=-2)
 
@@ -452,3 +456,24 @@ def test_synth_population_and_budget_reconcile():
     for level in b.levels:
         assert b.units(level)["amount"].sum() == total
     assert int(b.amount_minor.sum()) == 100000000
+
+
+def test_categorical_levels_keep_their_categories():
+    # a Categorical practice column crosses as its codes; categories keep their order, unused ones
+    # appear with nobody and 0.00
+    df = pd.DataFrame({"practice": pd.Categorical(["B", "A", "B"], categories=["A", "B", "C"])})
+    got = ncm.capitation(df, base_rate=100)
+    assert got.index.tolist() == ["A", "B", "C"]
+    assert got["amount"].tolist() == [D("100.00"), D("200.00"), D("0.00")]
+    assert got["people"].tolist() == [1, 2, 0]
+
+
+def test_integer_level_ids_sorted_ascending():
+    # integer ids (dense and sparse) give units in ascending id order, like a pandas groupby:
+    # 7 -> people 1 and 3 (100 + 100), 3 -> person 2, 5 -> person 4
+    for ids in ([7, 3, 7, 5], [7 * 10 ** 9, 3, 7 * 10 ** 9, 5]):
+        df = pd.DataFrame({"practice": np.array(ids, dtype=np.int64)})
+        got = ncm.capitation(df, base_rate=100, money="minor")
+        assert got.index.tolist() == sorted({str(i) for i in ids}, key=int)
+        assert got["amount"].tolist() == [10000, 10000, 20000]
+        assert got["people"].tolist() == [1, 1, 2]
