@@ -477,3 +477,40 @@ def test_integer_level_ids_sorted_ascending():
         assert got.index.tolist() == sorted({str(i) for i in ids}, key=int)
         assert got["amount"].tolist() == [10000, 10000, 20000]
         assert got["people"].tolist() == [1, 1, 2]
+
+
+def _walk(call):
+    """Call `call` with the k-th allocation failing, k = 1, 2, ... until it succeeds; every failure
+    must be ncm.NoMemoryError. Returns (number of failing allocations walked, result)."""
+    k = 1
+    while True:
+        ncm.lowlevel.ncm_alloc_fail_at(k)
+        try:
+            result = call()
+        except ncm.NoMemoryError:
+            k += 1
+            continue
+        finally:
+            ncm.lowlevel.ncm_alloc_fail_at(0)
+        return k - 1, result
+
+
+def test_allocation_failure_walks():
+    df = pd.DataFrame({"practice": ["A", "B", "A"], "segment": ["x", "x", "y"], "w": [1.0, 2.0, 1.0]})
+    n, got = _walk(lambda: ncm.year_of_care(df, {"x": 12, "y": 24}))
+    assert n >= 1 and got.units("practice")["amount"].tolist() == [D("36.00"), D("12.00")]
+    n, b = _walk(lambda: ncm.budget(df, base_rate=12, weights="w", normalize=False))
+    assert n >= 1
+    n, b2 = _walk(lambda: b.recalculate(df, original_row=[0, 1, 2], paid_months=6, weights="w"))
+    assert n >= 1 and b2.paid_total == D("24.00")     # (12 + 24 + 12) x 6/12
+    pop = ncm.Population.from_pandas(pd.DataFrame({"person_id": ["a", "b"], "age": [1, 2], "sex": ["F", "M"],
+                                                   "practice": ["P", "Q"]}))
+    n, b3 = _walk(lambda: ncm.budget(pop, base_rate=10))
+    assert n >= 1 and b3.units("practice")["amount"].tolist() == [D("10.00"), D("10.00")]
+    # the array primitives either allocate scratch space or not; with or without, they must succeed
+    _, fs = _walk(lambda: ncm.fair_shares(pd.DataFrame({"w": [1.0, 3.0]}), envelope=4))
+    assert fs["share"].tolist() == [D("1.00"), D("3.00")]
+    _, pc = _walk(lambda: ncm.pace_of_change([100.0, 100.0], [1.0, 3.0], envelope=210, floor=0.01, cap=0.1))
+    assert pc["allocation"].tolist() == [D("101.00"), D("109.00")]
+    _, ps = _walk(lambda: ncm.pool_share(pd.DataFrame({"a": [1.0, 3.0]}), 4, {"a": 1.0}))
+    assert ps["pay"].tolist() == [D("1.00"), D("3.00")]
