@@ -179,11 +179,15 @@ class _People:
         self.band_names = None
 
     def level_ids(self):
+        """All levels' ids, one level after the other. Kept on self: a budget built with
+        NCM_CAPITATION_BORROW references this very array for as long as it lives."""
         if not self.level_codes:
             return None
         if len(self.level_codes) == 1:
             return self.level_codes[0]
-        return np.ascontiguousarray(np.concatenate(self.level_codes))
+        if getattr(self, "_level_ids", None) is None:
+            self._level_ids = np.ascontiguousarray(np.concatenate(self.level_codes))
+        return self._level_ids
 
     def frame(self):
         """Per-person label columns as a DataFrame (categoricals, no copies of the names)."""

@@ -514,3 +514,27 @@ def test_allocation_failure_walks():
     assert pc["allocation"].tolist() == [D("101.00"), D("109.00")]
     _, ps = _walk(lambda: ncm.pool_share(pd.DataFrame({"a": [1.0, 3.0]}), 4, {"a": 1.0}))
     assert ps["pay"].tolist() == [D("1.00"), D("3.00")]
+
+
+def test_borrowed_arrays_outlive_their_python_names():
+    # the budget borrows the per-person arrays (weights, months, level ids of both levels): after the
+    # inputs are gone and memory is churned, the people table must still show the right labels
+    df = pd.DataFrame({"practice": ["A", "B", "A", "B"] * 1000, "network": ["N", "N", "M", "M"] * 1000,
+                       "months": [12.0, 6.0, 12.0, 6.0] * 1000})
+    b = ncm.budget(df, base_rate=12, weights=np.array([1.0, 2.0, 3.0, 4.0] * 1000), normalize=False)
+    del df
+    gc.collect()
+    junk = [np.full(4000 * 4, 0xFFFFFFFF, dtype=np.uint32) for _ in range(50)]
+    p = b.people(money="minor")
+    assert p["practice"].astype(str).tolist()[:4] == ["A", "B", "A", "B"]
+    assert p["network"].astype(str).tolist()[:4] == ["N", "N", "M", "M"]
+    # 12 x 1, 12 x 2 x 6/12, 12 x 3, 12 x 4 x 6/12 = 12, 12, 36, 24 (pounds)
+    assert p["amount"].tolist()[:4] == [1200, 1200, 3600, 2400]
+    assert p["weight"].tolist()[:4] == [1.0, 2.0, 3.0, 4.0]
+    with tempfile.TemporaryDirectory() as d:
+        b.to_csv(os.path.join(d, "p.csv"), "people")
+        got = pd.read_csv(os.path.join(d, "p.csv"), dtype=str)
+        assert got["practice"].tolist()[:4] == ["A", "B", "A", "B"]
+        assert got["network"].tolist()[:4] == ["N", "N", "M", "M"]
+    assert b.units("network")["amount"].tolist() == [D("24000.00"), D("60000.00")]   # (12+12) and (36+24) x 1000
+    del junk
