@@ -161,6 +161,8 @@ def main():
     if py_int:
         print(f"  ratio pandas/ncm Python, wall {pd_cap / py_int[0]:6.1f}x (int levels)   "
               f"{pd_cap / py_cat[0]:.1f}x (categoricals)")
+        print(f"  ratio pandas/ncm Python, CPU  {pd_cpu / py_int[1]:6.1f}x (int levels)   "
+              f"{pd_cpu / py_cat[1]:.1f}x (categoricals)")
     print(f"  load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (shared machine)")
     print("fair shares, 10,000 units x 5 indices, plus pace of change (median of 41)")
     print(f"  ncm                      {c_fs * 1e3:9.2f} ms")

@@ -145,10 +145,12 @@ def _codes(values):
         # mapped with one bincount and one gather instead of hashing
         lo, hi = int(arr.min()), int(arr.max())
         if hi - lo < 4 * arr.size + 1024:
-            shifted = (arr - lo).astype(np.intp, copy=False)
+            shifted = arr - lo if lo else arr
             used = np.bincount(shifted, minlength=hi - lo + 1) > 0
-            remap = (np.cumsum(used) - 1).astype(np.uint32)
             ids = np.flatnonzero(used) + lo
+            if used.all():  # every id from lo to hi is used: the ids (minus lo) are the codes
+                return np.ascontiguousarray(shifted, dtype=np.uint32), [str(i) for i in ids.tolist()]
+            remap = (np.cumsum(used) - 1).astype(np.uint32)
             return np.ascontiguousarray(remap[shifted]), [str(i) for i in ids.tolist()]
         codes, uniques = pd.factorize(pd.Series(arr), sort=True)
         return np.ascontiguousarray(codes, dtype=np.uint32), [str(u) for u in uniques]

@@ -538,3 +538,13 @@ def test_borrowed_arrays_outlive_their_python_names():
         assert got["network"].tolist()[:4] == ["N", "N", "M", "M"]
     assert b.units("network")["amount"].tolist() == [D("24000.00"), D("60000.00")]   # (12+12) and (36+24) x 1000
     del junk
+
+
+def test_integer_ids_all_used_and_offset():
+    # ids 10..12 all used (the identity path): units 10, 11, 12 in order; uint8 and negative ids too
+    for ids in (np.array([12, 10, 11, 10], dtype=np.uint8), np.array([-1, -3, -2, -3], dtype=np.int16)):
+        df = pd.DataFrame({"practice": ids})
+        got = ncm.capitation(df, base_rate=1, money="minor")
+        assert got.index.tolist() == [str(i) for i in sorted(set(ids.tolist()))]
+        assert got["people"].tolist() == [2, 1, 1]   # 10 (or -3) twice, the others once
+        assert got["amount"].tolist() == [200, 100, 100]
