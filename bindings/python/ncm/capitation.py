@@ -742,8 +742,8 @@ def pace_of_change(prev, target, envelope, *, floor=0.0, cap=0.0, ceiling=None, 
         target: this year's targets (amounts or any scale: read as shares), aligned with ``prev``
             by index when both are Series.
     Returns:
-        A DataFrame indexed by unit: ``previous``, ``target`` (the target's share of the envelope,
-        as the C library reads it, in money), ``allocation``, ``growth`` (allocation / previous - 1),
+        A DataFrame indexed by unit: ``previous``, ``target`` (the envelope split in proportion to
+        the targets, which is how the library reads them), ``allocation``, ``growth`` (allocation / previous - 1),
         ``distance_before`` and ``distance_after`` ((amount - target) / target).
     Raises:
         ncm.RangeError: a non-positive previous allocation, a floor costing more than the envelope,
@@ -757,7 +757,9 @@ def pace_of_change(prev, target, envelope, *, floor=0.0, cap=0.0, ceiling=None, 
     alloc = np.zeros(n, np.int64)
     before, after = np.zeros(n), np.zeros(n)
     _ll.ncm_pace_of_change(flags, fl, cp, ce, env, p, t, alloc, before, after)
-    return pd.DataFrame({"previous": _out(p, money), "allocation": _out(alloc, money),
+    # the target as the library reads it: the envelope split in proportion to the targets
+    tshare = Money.split(env, t.astype(np.float64)) if t.sum() > 0 else np.zeros(n, np.int64)
+    return pd.DataFrame({"previous": _out(p, money), "target": _out(tshare, money), "allocation": _out(alloc, money),
                          "growth": alloc / p.astype(np.float64) - 1.0,
                          "distance_before": before, "distance_after": after}, index=index)
 

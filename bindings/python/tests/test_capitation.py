@@ -293,6 +293,7 @@ def test_pace_of_change_hand_worked():
     # B is below target: extra = min(lambda x 56.50, 10% cap = 10.00) uses the 8.00 with lambda < 1.
     got = ncm.pace_of_change(prev, target, envelope=210, floor=0.01, cap=0.10)
     assert got["allocation"].tolist() == [D("101.00"), D("109.00")]
+    assert got["target"].tolist() == [D("52.50"), D("157.50")]
     assert got["growth"].tolist() == pytest.approx([0.01, 0.09])
     # distance (amount - target) / target: before 47.5/52.5 and -57.5/157.5, after 48.5/52.5, -48.5/157.5
     assert got["distance_before"].tolist() == pytest.approx([47.5 / 52.5, -57.5 / 157.5])
@@ -548,3 +549,20 @@ def test_integer_ids_all_used_and_offset():
         assert got.index.tolist() == [str(i) for i in sorted(set(ids.tolist()))]
         assert got["people"].tolist() == [2, 1, 1]   # 10 (or -3) twice, the others once
         assert got["amount"].tolist() == [200, 100, 100]
+
+
+def test_budgets_from_many_threads_agree():
+    # the GIL is released around every C call; separate budgets on separate threads give the same result
+    from concurrent.futures import ThreadPoolExecutor
+    rng = np.random.default_rng(5)
+    n = 200000
+    df = pd.DataFrame({"practice": rng.integers(0, 40, n), "months": rng.choice([6.0, 12.0], n)})
+    w = rng.uniform(0.2, 3.0, n)
+
+    def one(_):
+        return ncm.budget(df, envelope="1000000.00", weights=w).units("practice", money="minor")["amount"].tolist()
+
+    with ThreadPoolExecutor(4) as ex:
+        results = list(ex.map(one, range(8)))
+    assert all(r == results[0] for r in results)
+    assert sum(results[0]) == 100000000
