@@ -18,6 +18,7 @@ cross as ``pandas.factorize`` codes + levels.
 
 import decimal
 import os
+import re
 
 import numpy as np
 import pandas as pd
@@ -651,6 +652,7 @@ def fair_shares(units, envelope, *, indices=None, unit="unit_id", people=None, p
     ui = np.ascontiguousarray(np.concatenate([_floats(units[c], c) for c in indices])) if indices else None
     pu = pi = None
     npi = 0
+    cols_p = []
     if people is not None:
         if person_unit is None or person_unit not in people.columns:
             raise _invalid("person_unit: give the column of people naming each person's unit")
@@ -661,13 +663,24 @@ def fair_shares(units, envelope, *, indices=None, unit="unit_id", people=None, p
             raise _ll_error("NCM_ERR_NOT_FOUND", "%s[%d]: unit %r is not in units" %
                             (person_unit, i, str(people[person_unit].iloc[i])))
         pu = np.ascontiguousarray(codes, dtype=np.uint32)
-        cols = [person_indices] if isinstance(person_indices, str) else list(person_indices or [])
-        npi = len(cols)
+        cols_p = [person_indices] if isinstance(person_indices, str) else list(person_indices or [])
+        npi = len(cols_p)
         if npi:
-            pi = np.ascontiguousarray(np.concatenate([_floats(people[c], c) for c in cols]))
+            pi = np.ascontiguousarray(np.concatenate([_floats(people[c], c) for c in cols_p]))
     shares = np.zeros(nunits, np.int64)
     weighted = np.zeros(nunits, np.float64)
-    _ll.ncm_fair_shares(nunits, ui, len(indices), pu, pi, npi, env, shares, weighted)
+    try:
+        _ll.ncm_fair_shares(nunits, ui, len(indices), pu, pi, npi, env, shares, weighted)
+    except Error as exc:
+        # the C message names index arrays by position: say which column and unit that is
+        m = re.match(r"(unit|person)_indices\[(\d+)\]\[(\d+)\]", exc.message)
+        if m:
+            cols = indices if m.group(1) == "unit" else cols_p
+            k, row = int(m.group(2)), int(m.group(3))
+            what = ("unit %r" % (names.iloc[row],)) if m.group(1) == "unit" else "person row %d" % row
+            if k < len(cols):
+                raise type(exc)("%s (column %r, %s)" % (exc.message, cols[k], what), exc.status) from None
+        raise
     return pd.DataFrame({"weighted": weighted, "share": _out(shares, money)},
                         index=pd.Index(names.tolist(), name=unit if unit in units.columns else units.index.name))
 

@@ -240,8 +240,13 @@ def test_fair_shares_with_people():
 
 
 def test_fair_shares_bad_input():
-    with pytest.raises(ncm.RangeError, match=r"unit_indices\[0\]\[1\]: -1 is not a finite number >= 0"):
-        ncm.fair_shares(pd.DataFrame({"w": [1.0, -1.0]}), envelope=100)
+    with pytest.raises(ncm.RangeError, match=r"unit_indices\[0\]\[1\]: -1 is not a finite number >= 0 "
+                                             r"\(column 'w', unit 'Q'\)"):
+        ncm.fair_shares(pd.DataFrame({"w": [1.0, -1.0]}, index=["P", "Q"]), envelope=100)
+    with pytest.raises(ncm.RangeError, match=r"person_indices\[1\]\[0\].*\(column 'b', person row 0\)"):
+        ncm.fair_shares(pd.DataFrame({"w": [1.0]}, index=["P"]), envelope=100,
+                        people=pd.DataFrame({"u": ["P"], "a": [1.0], "b": [float("nan")]}), person_unit="u",
+                        person_indices=["a", "b"])
     with pytest.raises(ncm.RangeError, match="sum to zero"):
         ncm.fair_shares(pd.DataFrame({"w": [0.0, 0.0]}), envelope=100)
     with pytest.raises(ncm.RangeError, match="envelope"):
