@@ -571,3 +571,4 @@ def test_budgets_from_many_threads_agree():
         results = list(ex.map(one, range(8)))
     assert all(r == results[0] for r in results)
     assert sum(results[0]) == 100000000
+
