@@ -1249,6 +1249,65 @@ static void test_cli(void **state)
     snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --base-rate -5.00", NCM_TEST_DATA);
     assert_int_equal(run(args, err, sizeof err), 1);
     if (!strstr(err, "base_rate")) fail_msg("stderr: %s", err);
+    /* capitate --yoc: healthy 1,200.00 and LTC 2,400.00 a year (an unused segment's price is ignored):
+     * p1 healthy 12 months 1200, p2 LTC 6 months 1200, p3 healthy 12 months 1200, p4 LTC 8 months 1600;
+     * practices A = p1 + p2 = 2400, B = 1200, C = 1600; segments healthy 2400, LTC 2800 */
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --yoc %s/capitation/yoc_prices.csv --out /tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    assert_string_equal(out, "practice,people,exposure,weighted,amount\n"
+                             "A,2,1.500000,1.500000,2400.00\n"
+                             "B,1,1.000000,1.000000,1200.00\n"
+                             "C,1,0.666667,0.666667,1600.00\n");
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --yoc %s/capitation/yoc_prices.csv --by segment --out "
+             "/tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    if (!strstr(out, "healthy,2,2.000000,2.000000,2400.00\nLTC,2,1.166667,1.166667,2800.00\n"))
+        fail_msg("yoc segments: %s", out);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --yoc %s/capitation/yoc_prices_missing.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "yoc_prices_missing.csv: no price for segment 'LTC'")) fail_msg("stderr: %s", err);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --yoc %s/capitation/yoc_prices_bad.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "yoc_prices_bad.csv:3:2 (price): -1.00 is negative")) fail_msg("stderr: %s", err);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --yoc %s/capitation/yoc_prices.csv "
+             "--base-rate 5", NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 2);
+    if (!strstr(err, "--yoc")) fail_msg("stderr: %s", err);
+    /* --carve-out and --top-slice: 1,000.00 - drugs 100.00 - 2% reserve 20.00 = 880.00 split by months
+     * 12, 6, 12, 8 (of 38): 27789.47, 13894.74, 27789.47, 18526.32 pence; floors sum 87998, the two spare
+     * pence to p2 (.74) and p1 (.47, tied with p3, lower index): A = 277.90 + 138.95 = 416.85, B = 277.89,
+     * C = 185.26 */
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --envelope 1000.00 --carve-out drugs=100.00 --top-slice "
+             "reserve=0.02 --by lines --out /tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    assert_string_equal(out, "line,amount\ndrugs,100.00\nreserve,20.00\ndistributed,880.00\ngross,1000.00\n");
+    snprintf(args, sizeof args,
+             "capitate --people %s/capitation/people.csv --envelope 1000.00 --carve-out drugs=100.00 --top-slice "
+             "reserve=0.02 --out /tmp/ncm_cap_budget.csv",
+             NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    if (!strstr(out, "A,2,1.500000,1.500000,416.85\nB,1,1.000000,1.000000,277.89\nC,1,0.666667,0.666667,185.26\n"))
+        fail_msg("carved budget: %s", out);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --envelope 1000.00 --carve-out drugs",
+             NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 2);
+    if (!strstr(err, "'drugs' is not NAME=VALUE")) fail_msg("stderr: %s", err);
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --envelope 100.00 --carve-out drugs=200.00",
+             NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "top slices: they remove 20000 minor units")) fail_msg("stderr: %s", err);
     remove("/tmp/ncm_cap_budget.csv");
     remove("/tmp/ncm_cap_shares.csv");
     remove("/tmp/ncm_cap_alloc.csv");

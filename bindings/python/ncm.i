@@ -17,6 +17,8 @@
 /* One line per module, in the data-flow order of the library. */
 %include "swig/money.i"
 %include "swig/population.i"
+%include "swig/synth.i"
+%include "swig/capitation.i"
 %include "swig/riskshare.i"
 %include "swig/outcome.i"
 %include "swig/savings.i"

@@ -6,6 +6,10 @@ A thin Pythonic layer over libncm (C), built with SWIG:
   arithmetic, rounding with named modes, splits that sum exactly.
 - :class:`ncm.Population`: the population table, from and to pandas DataFrames or CSV files, with
   zero-copy read-only numpy views and geography roll-ups.
+- :func:`ncm.capitation`, :func:`ncm.budget` (:class:`ncm.Budget`), :func:`ncm.fair_shares`,
+  :func:`ncm.pace_of_change`, :func:`ncm.pool_share`, :func:`ncm.year_of_care`, :func:`ncm.stop_loss`,
+  :class:`ncm.Envelope`: capitation primitives, exact to the penny (capitation.h).
+- :func:`ncm.synth_population`: a synthetic population of any size (synth.h).
 - :class:`ncm.Contract` / :class:`ncm.Ledger`: declarative contracts settled into exact ledgers;
   :class:`ncm.RiskShare` corridors; :class:`ncm.OutcomeFramework` scoring and :func:`ncm.oe_funnel`;
   :func:`ncm.mssp_settle` (Medicare Shared Savings Program) over a DataFrame in one C call.
@@ -22,6 +26,9 @@ from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, 
                      CancelledError, InternalError, error_class)
 from .money import Money, ROUNDING
 from .population import Population, LEVELS, CANONICAL_COLUMNS
+from .synth import synth_population
+from .capitation import (Budget, budget, capitation, year_of_care, fair_shares, top_slice, pool_share,
+                         pace_of_change, pace_project, stop_loss, stop_loss_expected, Envelope)
 from .riskshare import RiskShare, Split, BUILTIN_SCHEDULES
 from .outcome import OutcomeFramework, OutcomeScore, oe_funnel
 from .savings import mssp_settle, mssp_msr, mssp_tracks, MsspTracks
@@ -44,6 +51,8 @@ __all__ = [
     "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
     "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
     "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
-    "CANONICAL_COLUMNS", "RiskShare", "Split", "BUILTIN_SCHEDULES", "OutcomeFramework", "OutcomeScore",
-    "oe_funnel", "mssp_settle", "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "strerror", "last_error", "lowlevel", "__version__",
+    "CANONICAL_COLUMNS", "synth_population", "Budget", "budget", "capitation", "year_of_care", "fair_shares",
+    "top_slice", "pool_share", "pace_of_change", "pace_project", "stop_loss", "stop_loss_expected", "Envelope",
+    "RiskShare", "Split", "BUILTIN_SCHEDULES", "OutcomeFramework", "OutcomeScore", "oe_funnel", "mssp_settle",
+    "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "strerror", "last_error", "lowlevel", "__version__",
 ]
