@@ -227,7 +227,7 @@ def test_normalize_and_cap_growth():
     assert out.tolist() == pytest.approx([1.03, 0.90, 5.0]) and capped == 1
     with pytest.raises(ncm.RangeError) as e:
         ncm.normalize([1.0, np.nan])
-    assert "1" in str(e.value)
+    assert "scores[1]" in str(e.value)
     with pytest.raises(ncm.InvalidError):
         ncm.cap_growth([1.0, 2.0], [1.0])
 
