@@ -17,6 +17,5 @@
 /* One line per module, in the data-flow order of the library. */
 %include "swig/money.i"
 %include "swig/population.i"
-%include "swig/synth.i"
 %include "swig/risk.i"
 %include "swig/segment.i"

@@ -6,7 +6,6 @@ A thin Pythonic layer over libncm (C), built with SWIG:
   arithmetic, rounding with named modes, splits that sum exactly.
 - :class:`ncm.Population`: the population table, from and to pandas DataFrames or CSV files, with
   zero-copy read-only numpy views and geography roll-ups.
-- :func:`ncm.synth_population`: the seeded synthetic population.
 - :class:`ncm.RiskModel`: CMS-HCC V24/V28, age-sex, Charlson and Elixhauser scores with the terms
   that made them (``model.score(pop)`` -> DataFrame); :func:`ncm.normalize`, :func:`ncm.cap_growth`.
 - :class:`ncm.Segmentation`: Bridges to Health, risk tiers, age x LTC and JSON rule sets;
@@ -24,7 +23,6 @@ from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, 
                      CancelledError, InternalError, error_class)
 from .money import Money, ROUNDING
 from .population import Population, LEVELS, CANONICAL_COLUMNS
-from .synth import synth_population
 from .risk import RiskModel, normalize, cap_growth
 from .segment import Segmentation, ConditionGroups, crosstab
 
@@ -45,6 +43,6 @@ __all__ = [
     "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
     "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
     "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
-    "CANONICAL_COLUMNS", "synth_population", "RiskModel", "normalize", "cap_growth", "Segmentation",
+    "CANONICAL_COLUMNS", "RiskModel", "normalize", "cap_growth", "Segmentation",
     "ConditionGroups", "crosstab", "strerror", "last_error", "lowlevel", "__version__",
 ]
