@@ -2,8 +2,11 @@
 """Capitation benchmark: ncm (C) side by side with the pandas code an analyst would write.
 
 Runs bench_capitation (risk-adjusted capitation for N people rolled up to practice, network and place;
-fair shares over 10,000 units with 5 indices plus pace of change) and the equivalent pandas/numpy
-baseline on a population of the same shape, then prints both timings and the ratios.
+fair shares over 10,000 units with 5 indices plus pace of change), the same capitation through the
+Python bindings (ncm.budget on a DataFrame of numpy columns, then .units() per level; skipped when the
+ncm package is not importable: build the bindings and put build/python on PYTHONPATH, which this
+script does itself for ../build/python) and the equivalent pandas/numpy baseline on a population of
+the same shape, then prints the timings side by side and the ratios.
 
 usage: /usr/bin/python3 bench/capitation.py [--people N] [--repeat R] [--bench PATH]
 """
@@ -15,6 +18,10 @@ import time
 
 import numpy as np
 import pandas as pd
+
+_BUILD_PY = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "build", "python")
+if os.path.isdir(os.path.join(_BUILD_PY, "ncm")) and _BUILD_PY not in sys.path:
+    sys.path.insert(0, _BUILD_PY)
 
 
 def run_c(bench, people, repeat):
@@ -48,6 +55,43 @@ def pandas_capitation(people, repeat, seed=1):
         best = min(best, t1 - t0)
         bestcpu = min(bestcpu, time.process_time() - c0)
     assert len(by_practice) > 0 and len(by_network) > 0 and len(by_place) > 0
+    return best, bestcpu
+
+
+def population_frame(people, seed=1):
+    """The benchmark population (same shape as pandas_capitation's) as a DataFrame of numpy columns."""
+    rng = np.random.default_rng(seed)
+    npr = people // 7000 + 1
+    u = rng.random(people)
+    months = np.where(rng.integers(0, 10, people) > 0, 12.0, rng.integers(1, 12, people).astype(float))
+    practice = rng.integers(0, npr, people).astype(np.uint32)
+    return pd.DataFrame({"practice": practice, "network": practice // 5, "place": practice // 50,
+                         "risk": 0.2 + 3.0 * u * u, "months": months})
+
+
+def python_capitation(people, repeat, categorical):
+    """ncm.budget through the Python bindings: numpy columns in (text/int level columns factorized, or
+    pandas Categoricals crossing as their codes), exact Decimal tables per practice, network, place out."""
+    try:
+        import ncm
+    except ImportError:
+        return None
+    df = population_frame(people)
+    if categorical:
+        for lv in ("practice", "network", "place"):
+            df[lv] = pd.Categorical.from_codes(df[lv].to_numpy().astype(np.int32),
+                                               categories=np.arange(int(df[lv].max()) + 1))
+    best = bestcpu = float("inf")
+    for _ in range(repeat):
+        c0 = time.process_time()
+        t0 = time.perf_counter()
+        b = ncm.budget(df, base_rate="1500.00", weights="risk", levels=["practice", "network", "place"])
+        tables = [b.units(lv) for lv in ("practice", "network", "place")]
+        t1 = time.perf_counter()
+        best = min(best, t1 - t0)
+        bestcpu = min(bestcpu, time.process_time() - c0)
+        del b
+    assert all(len(t) > 0 for t in tables)
     return best, bestcpu
 
 
@@ -92,6 +136,8 @@ def main():
         sys.exit(f"{a.bench} not found: build with -DNCM_BUILD_BENCH=ON first")
     c = run_c(a.bench, a.people, a.repeat)
     pd_cap, pd_cpu = pandas_capitation(a.people, a.repeat)
+    py_int = python_capitation(a.people, a.repeat, categorical=False)
+    py_cat = python_capitation(a.people, a.repeat, categorical=True)
     pd_fs = pandas_fair_shares_pace()
     n = int(c["people"])
     c_cap, c_borrow = float(c["capitation_seconds"]), float(c["capitation_borrow_seconds"])
@@ -100,11 +146,21 @@ def main():
           f"{c['places']} places (best of {a.repeat}, one core)")
     c_cpu, c_bcpu = float(c["capitation_cpu_seconds"]), float(c["capitation_borrow_cpu_seconds"])
     print("                              wall ms   M people/s  |   CPU ms   M people/s per core")
-    for name, w, cp in (("ncm (copies inputs)", c_cap, c_cpu), ("ncm (BORROW flag)", c_borrow, c_bcpu),
-                        ("pandas groupby", pd_cap, pd_cpu)):
+    rows = [("ncm C (copies inputs)", c_cap, c_cpu), ("ncm C (BORROW flag)", c_borrow, c_bcpu)]
+    if py_int:
+        rows.append(("ncm Python, int levels", py_int[0], py_int[1]))
+    if py_cat:
+        rows.append(("ncm Python, categoricals", py_cat[0], py_cat[1]))
+    rows.append(("pandas groupby", pd_cap, pd_cpu))
+    for name, w, cp in rows:
         print(f"  {name:24s} {w * 1e3:9.1f}  {n / w / 1e6:9.1f}    | {cp * 1e3:8.1f}  {n / cp / 1e6:9.1f}")
+    if not py_int:
+        print("  (ncm Python skipped: the ncm package is not importable; build with the bindings)")
     print(f"  ratio pandas/ncm, wall   {pd_cap / c_cap:9.1f}x (copy)   {pd_cap / c_borrow:.1f}x (borrow)")
     print(f"  ratio pandas/ncm, CPU    {pd_cpu / c_cpu:9.1f}x (copy)   {pd_cpu / c_bcpu:.1f}x (borrow)")
+    if py_int:
+        print(f"  ratio pandas/ncm Python, wall {pd_cap / py_int[0]:6.1f}x (int levels)   "
+              f"{pd_cap / py_cat[0]:.1f}x (categoricals)")
     print(f"  load average at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores (shared machine)")
     print("fair shares, 10,000 units x 5 indices, plus pace of change (median of 41)")
     print(f"  ncm                      {c_fs * 1e3:9.2f} ms")

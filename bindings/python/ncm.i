@@ -17,5 +17,7 @@
 /* One line per module, in the data-flow order of the library. */
 %include "swig/money.i"
 %include "swig/population.i"
+%include "swig/synth.i"
 %include "swig/risk.i"
 %include "swig/segment.i"
+%include "swig/capitation.i"

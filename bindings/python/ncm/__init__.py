@@ -10,6 +10,10 @@ A thin Pythonic layer over libncm (C), built with SWIG:
   that made them (``model.score(pop)`` -> DataFrame); :func:`ncm.normalize`, :func:`ncm.cap_growth`.
 - :class:`ncm.Segmentation`: Bridges to Health, risk tiers, age x LTC and JSON rule sets;
   ``assign`` -> categorical Series, ``summary`` -> DataFrame; :func:`ncm.crosstab`.
+- :func:`ncm.capitation`, :func:`ncm.budget` (:class:`ncm.Budget`), :func:`ncm.fair_shares`,
+  :func:`ncm.pace_of_change`, :func:`ncm.pool_share`, :func:`ncm.year_of_care`, :func:`ncm.stop_loss`,
+  :class:`ncm.Envelope`: capitation primitives, exact to the penny (capitation.h).
+- :func:`ncm.synth_population`: a synthetic population of any size (synth.h).
 - :class:`ncm.Error` and its subclasses: every failing C call raises the subclass for its
   ``ncm_status``, carrying the library's message (which names the file, line, field and reason).
 
@@ -23,8 +27,11 @@ from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, 
                      CancelledError, InternalError, error_class)
 from .money import Money, ROUNDING
 from .population import Population, LEVELS, CANONICAL_COLUMNS
+from .synth import synth_population
 from .risk import RiskModel, normalize, cap_growth
 from .segment import Segmentation, ConditionGroups, crosstab
+from .capitation import (Budget, budget, capitation, year_of_care, fair_shares, top_slice, pool_share,
+                         pace_of_change, pace_project, stop_loss, stop_loss_expected, Envelope)
 
 __version__ = lowlevel.ncm_version_string()
 
@@ -43,6 +50,8 @@ __all__ = [
     "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
     "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
     "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
-    "CANONICAL_COLUMNS", "RiskModel", "normalize", "cap_growth", "Segmentation",
-    "ConditionGroups", "crosstab", "strerror", "last_error", "lowlevel", "__version__",
+    "CANONICAL_COLUMNS", "synth_population", "RiskModel", "normalize", "cap_growth", "Segmentation",
+    "ConditionGroups", "crosstab", "Budget", "budget", "capitation", "year_of_care", "fair_shares",
+    "top_slice", "pool_share", "pace_of_change", "pace_project", "stop_loss", "stop_loss_expected", "Envelope",
+    "strerror", "last_error", "lowlevel", "__version__",
 ]
