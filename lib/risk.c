@@ -46,7 +46,6 @@ struct ncm_risk_model {
     size_t nnames;
     uint32_t ncat, nw, nfw, ngroup, ninter, nreq;
     uint64_t *hmask;     /* ncat * nw: descendants of each category */
-    uint8_t *has_child;  /* ncat */
     uint64_t *group_mask; /* ngroup * nw */
     uint32_t *inter_term;
     uint64_t *inter_mask; /* ninter * nfw */
@@ -199,7 +198,6 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->term_kind);
     ncmi_free(m->name2term);
     ncmi_free(m->hmask);
-    ncmi_free(m->has_child);
     ncmi_free(m->group_mask);
     ncmi_free(m->inter_term);
     ncmi_free(m->inter_mask);
@@ -554,8 +552,7 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
     {
         size_t nw = m->nw;
         reach = ncmi_calloc((size_t)m->ncat * nw + 1, sizeof *reach);
-        m->has_child = ncmi_calloc((size_t)m->ncat + 1, 1);
-        if (!reach || !m->has_child) { st = ncmi_nomem("risk hierarchies"); goto fail; }
+        if (!reach) { st = ncmi_nomem("risk hierarchies"); goto fail; }
         for (size_t i = 0; i < nitems; i++) {
             const ncmi_rb_item *it = &rb->items[i];
             if (it->kind != NCMI_RB_HIERARCHY) continue;
@@ -567,7 +564,6 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
                     goto fail;
                 }
                 SETBIT(reach + (size_t)p * nw, c);
-                m->has_child[p] = 1;
             }
         }
         for (uint32_t k = 0; k < m->ncat; k++)
@@ -827,7 +823,7 @@ typedef struct score_ctx {
     const uint8_t *sex, *orec, *mcaid;
     const uint64_t *dxoff;
     const uint32_t *dxid;
-    const uint8_t *pc_flag;
+    const uint32_t *pc_flag;
     const uint64_t *pc_mask;
     const uint32_t *pc_code, *pc_off, *pc_cats;
     uint64_t *unk_occ;
@@ -851,7 +847,7 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
     const uint8_t *sex = cx->sex, *orec = cx->orec, *mcaid = cx->mcaid;
     const uint64_t *dxoff = cx->dxoff;
     const uint32_t *dxid = cx->dxid;
-    const uint8_t *pc_flag = cx->pc_flag;
+    const uint32_t *pc_flag = cx->pc_flag;
     const uint64_t *pc_mask = cx->pc_mask;
     const uint32_t *pc_code = cx->pc_code, *pc_off = cx->pc_off, *pc_cats = cx->pc_cats;
     /* report = 0 (a constant in the fast variants): no result, so no terms and no unknown-code report */
@@ -868,7 +864,7 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         uint64_t unk_total = 0;
         size_t nt = 0;
         const uint64_t *restrict pmask = pc_mask;
-        const uint8_t *restrict pflag = pc_flag;
+        const uint32_t *restrict pflag = pc_flag;
         for (size_t i = 0; i < n; i++) {
             uint32_t s = m->nseg == 1 ? 0 : segmap[segid[i]];
             const double *cf = m->coef + (size_t)s * m->nterm;   /* NaN = no coefficient */
@@ -901,10 +897,10 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
             int slow = 0; /* an edited code or a requires rule: recompute the hierarchy drops bit by bit */
             for (uint64_t j = j0; j < j1; j++) {
                 uint32_t id = dxid[j];
-                unsigned fl = pflag[id];
-                unk += fl & 1u;
-                if (unk_occ && (fl & 1u)) unk_occ[id]++;
-                if (fl & 2u) {
+                uint32_t fl = pflag[id];
+                unk += (fl >> 30) & 1u;
+                if (unk_occ && ((fl >> 30) & 1u)) unk_occ[id]++;
+                if (fl >> 31) {
                     uint32_t cid = pc_code[id];
                     const edit_rule *e = m->edits + m->edit_off[cid], *ee = m->edits + m->edit_off[cid + 1];
                     for (; e < ee; e++)
@@ -917,7 +913,7 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
                     continue;
                 }
                 /* the code's categories, then the union of their descendants */
-                const uint64_t *pm = pmask + (size_t)id * 2 * nw;
+                const uint64_t *pm = pmask + (size_t)(fl & 0x3FFFFFFFu) * 2 * nw;
                 if (nw <= 8)
                     for (size_t w = 0; w < nw; w++) {
                         acc[w] |= pm[w]; /* registers in the fixed-size variants */
@@ -1048,7 +1044,8 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     const int want_terms = want && !(o.flags & NCM_RISK_NO_TERMS);
 
     uint32_t *segmap = NULL, *pc_off = NULL, *pc_cats = NULL, *pc_code = NULL, *unknown = NULL;
-    uint8_t *pc_known = NULL, *pc_flag = NULL;
+    uint8_t *pc_known = NULL;
+    uint32_t *pc_flag = NULL;
     uint64_t *pc_mask = NULL;
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
@@ -1117,18 +1114,49 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         }
     }
 
-    /* per distinct code: flags (1 unknown, 2 has edits) and the category mask of codes without edits */
-    pc_flag = ncmi_malloc_array(ndx + 1, 1);
-    pc_mask = ncmi_calloc(ndx * 2 * m->nw + 1, sizeof *pc_mask); /* per code: categories, then their descendants */
-    if (!pc_flag || !pc_mask) { st = ncmi_nomem("risk code map"); goto fail; }
-    for (size_t k = 0; k < ndx; k++) {
-        pc_flag[k] = (uint8_t)((pc_known[k] ? 0 : 1) | (pc_code[k] != NCMI_NONE ? 2 : 0));
-        if (pc_code[k] == NCMI_NONE)
-            for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) {
-                SETBIT(pc_mask + k * 2 * m->nw, pc_cats[q]);
-                const uint64_t *hm = m->hmask + (size_t)pc_cats[q] * m->nw;
-                for (size_t w = 0; w < m->nw; w++) pc_mask[k * 2 * m->nw + m->nw + w] |= hm[w];
+    /* Per distinct code: a word v = set id | 1 << 30 (unknown) | 1 << 31 (has edits), where the set holds
+     * the code's categories and their descendants. Codes share few distinct sets (V24: about a hundred),
+     * so the set table stays in the first-level cache. */
+    {
+        const size_t sw = 2 * (size_t)m->nw;
+        size_t scap = 64, nsets = 0;
+        ncmi_dict *sd = ncmi_dict_new(256);
+        uint64_t *tmp = ncmi_calloc(sw, sizeof *tmp);
+        pc_flag = ncmi_malloc_array(ndx + 1, sizeof *pc_flag);
+        pc_mask = ncmi_malloc_array(scap * sw, sizeof *pc_mask);
+        if (!sd || !tmp || !pc_flag || !pc_mask) {
+            ncmi_dict_free(sd);
+            ncmi_free(tmp);
+            st = ncmi_nomem("risk code map");
+            goto fail;
+        }
+        for (size_t k = 0; k < ndx && st == NCM_OK; k++) {
+            for (size_t w = 0; w < sw; w++) tmp[w] = 0;
+            if (pc_code[k] == NCMI_NONE)
+                for (uint32_t q = pc_off[k]; q < pc_off[k + 1]; q++) {
+                    SETBIT(tmp, pc_cats[q]);
+                    const uint64_t *hm = m->hmask + (size_t)pc_cats[q] * m->nw;
+                    for (size_t w = 0; w < m->nw; w++) tmp[m->nw + w] |= hm[w];
+                }
+            uint32_t sid;
+            int added = 0;
+            ncm_status ds = ncmi_dict_intern(sd, (const char *)tmp, sw * sizeof *tmp, &sid, &added);
+            if (ds || sid >= (1u << 30)) { st = ds == NCM_ERR_NOMEM ? ncmi_nomem("risk code map") : ncmi_error(NCM_ERR_OVERFLOW, "risk: too many category sets"); break; }
+            if (added) {
+                if (nsets == scap) {
+                    uint64_t *p = ncmi_realloc_array(pc_mask, scap * 2, sw * sizeof *p);
+                    if (!p) { st = ncmi_nomem("risk code map"); break; }
+                    pc_mask = p;
+                    scap *= 2;
+                }
+                memcpy(pc_mask + nsets * sw, tmp, sw * sizeof *tmp);
+                nsets++;
             }
+            pc_flag[k] = sid | (pc_known[k] ? 0u : 1u << 30) | (pc_code[k] != NCMI_NONE ? 1u << 31 : 0u);
+        }
+        ncmi_dict_free(sd);
+        ncmi_free(tmp);
+        if (st) goto fail;
     }
 
     /* Without a result nothing can fail once scoring starts, so the raw scores may go straight to the
@@ -1148,7 +1176,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         if (!unknown || !unk_occ) { st = ncmi_nomem("risk result"); goto fail; }
         if (want_terms) {
             r->off = ncmi_malloc_array(n + 1, sizeof *r->off);
-            if (!r->off || !grow_terms(r, &tcap, n * 4 + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
+            if (!r->off || !grow_terms(r, &tcap, n * 3 + (dxoff ? (size_t)dxoff[n] : 0) + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
             r->off[0] = 0;
         }
     }
@@ -1184,14 +1212,13 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
             if (!r->unk_codes || !r->unk_occ) { st = ncmi_nomem("risk result unknown codes"); goto fail; }
             for (size_t k = 0; k < ndx; k++) {
                 if (!unk_occ[k]) continue;
-                /* store "code\0" followed by the count in a side array after sorting: keep pairs via index */
                 if (!(r->unk_codes[r->nunk] = ncmi_strdup(ncm_population_text_value(pop, NCM_TEXT_DIAGNOSIS, (uint32_t)k)))) {
                     st = ncmi_nomem("risk result unknown codes");
                     goto fail;
                 }
                 r->unk_occ[r->nunk++] = unk_occ[k];
             }
-            /* sort codes, carrying the counts: counts are looked up again after sorting */
+            /* sort the codes; their counts are looked up again by code */
             if (r->nunk > 1) {
                 qsort(r->unk_codes, r->nunk, sizeof *r->unk_codes, cmp_str);
                 for (size_t k = 0; k < r->nunk; k++) {
