@@ -244,7 +244,25 @@ def test_synth_population_is_deterministic():
         ncm.synth_population(people=10, churn_rate=2.0)
 
 
-def test_score_without_terms_and_segment_fill():
+def test_segment_filled_for_populations_without_one():
+    need_cms()
+    c = cms_coefficients()
+    p = pd.DataFrame({"person_id": ["a", "b"], "age": [70, 50], "sex": ["M", "F"]})
+    d = pd.DataFrame({"person_id": ["a"], "code": ["I509"]})
+    model = ncm.RiskModel.cms_hcc(CMS)
+    with pytest.raises(ncm.NotFoundError) as e:
+        model.score(p, d)  # no segment column: the CMS model has nine segments
+    assert "a" in str(e.value)
+    out = model.score(p, d, segment="CNA")
+    # a: CNA_M70_74 + CNA_HCC85; b: CNA has no cell below 65, so 0
+    assert out["raw"].tolist() == pytest.approx([c["CNA_M70_74"] + c["CNA_HCC85"], 0.0], abs=1e-12)
+    out = model.score(p, d, segment=["CNA", "CND"])
+    assert out["raw"].iloc[1] == pytest.approx(c["CND_F45_54"], abs=1e-12)
+    with pytest.raises(ncm.InvalidError, match="1 values for 2 people"):
+        model.score(p, d, segment=["CNA"])
+
+
+def test_score_without_terms_matches_explanation():
     pop = ncm.synth_population(people=300, seed=3)
     model = ncm.RiskModel.charlson()
     a = model.score(pop)
@@ -271,3 +289,15 @@ def test_allocation_failure_walk():
             ncm.lowlevel.ncm_alloc_fail_at(0)
         break
     assert k > 3 and out["raw"].tolist() == [13.0]
+
+
+def test_threads_share_one_model_and_population():
+    # risk.h: a model is read-only and may be shared by threads scoring at once (the GIL is released)
+    from concurrent.futures import ThreadPoolExecutor
+    pop = ncm.synth_population(people=2000, seed=5)
+    model = ncm.RiskModel.elixhauser()
+    want = model.score(pop)
+    with ThreadPoolExecutor(4) as ex:
+        got = list(ex.map(lambda _: model.score(pop), range(8)))
+    for g in got:
+        assert g["raw"].tolist() == want["raw"].tolist() and g["terms"].tolist() == want["terms"].tolist()
