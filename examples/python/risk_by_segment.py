@@ -14,7 +14,7 @@ scores people aged 65 and over in the community, non-dual, aged segment (CNA, OR
 younger people in the community, non-dual, disabled segment (CND, OREC 1). The synthetic
 population is English; the point is the mechanics, not US payment levels.
 
-Expected output (10,000 people, seed 2015; the PNG path differs; ctest checks the second line):
+Expected output (10,000 people, seed 2015; the PNG path differs; ctest checks the mean score, the short_decline row and the organ_failure tiers):
 
     10,000 people, 9,504.1 person-years, 25,838 diagnosis codes (23,345 not in the CMS-HCC V24 mapping)
     mean raw score 0.3430, exposure-weighted mean 0.3416 (the factor ncm.normalize divides by)
