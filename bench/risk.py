@@ -10,6 +10,8 @@ The Python baseline below follows the README steps of the CMS tables the way an 
 (csv module, dicts and sets). It is timed on the subsample only (scoring, not loading; best of 3, process CPU time) and the time is
 scaled linearly to the full population; both timings and the ratio are printed. The baseline's scores are
 checked against the C scores of the same people.
+A third column times the Python bindings (ncm.RiskModel.score on the same population, read from CSV
+written by bench_risk; see bindings_column), when the ncm package is importable (build/python).
 """
 import argparse
 import csv
@@ -141,6 +143,38 @@ def score_person(model, age, sex, seg, orec, medicaid, codes):
     return score
 
 
+def bindings_column(a, n):
+    """Third column: the same N people scored through the Python bindings (ncm.RiskModel.score, which
+    returns a pandas DataFrame with person_id, raw, score, terms and unknown-code counts). bench_risk
+    writes the whole population to CSV (same generator, same people), ncm.Population.from_csv reads it,
+    and model.score(pop) is timed (best of 3, process CPU time), with and without the term text.
+    Returns (seconds with terms, seconds scores only, largest |bindings - C| raw difference) or a str saying
+    why the column is missing."""
+    try:
+        build_py = os.path.join(ROOT, "build", "python")
+        if os.path.isdir(build_py) and build_py not in sys.path:
+            sys.path.insert(0, build_py)
+        import ncm
+    except ImportError as e:
+        return "ncm Python package not importable (%s); build with the Python bindings" % e
+    with tempfile.TemporaryDirectory() as tmp:
+        prefix = os.path.join(tmp, "all")
+        subprocess.run([a.bench, a.tables, str(n), prefix, str(n)], check=True, capture_output=True)
+        pop = ncm.Population.from_csv(prefix + "_people.csv", prefix + "_diagnoses.csv")
+        with open(prefix + "_scores.csv", newline="") as f:
+            cscore = [float(row["raw_score"]) for row in csv.DictReader(f)]
+    model = ncm.RiskModel.cms_hcc(a.tables, version="V24")
+    best = {}
+    for terms in (True, False):
+        for _ in range(3):
+            t0 = time.process_time()
+            df = model.score(pop, terms=terms)
+            t = time.process_time() - t0
+            best[terms] = t if terms not in best else min(best[terms], t)
+    worst = max(abs(x - y) for x, y in zip(df["raw"].tolist(), cscore)) if cscore else 0.0
+    return best[True], best[False], worst
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--bench", default=os.path.join(ROOT, "build", "bench", "bench_risk"))
@@ -186,6 +220,17 @@ def main():
     print("ratio (Python / C with terms): %.0fx" % (py_full / c_sec))
     print("ratio (Python / C scores only, the same steps as the baseline): %.0fx" % (py_full / float(c["c_seconds_scores_only"])))
     print("largest |Python - C| raw-score difference on the subsample: %.3g" % worst)
+    b = bindings_column(a, n)
+    if isinstance(b, str):
+        print("ncm via the Python bindings: not measured: %s" % b)
+    else:
+        print("ncm via the Python bindings, model.score(pop) -> DataFrame with terms: %.3f s  (%.0f people/s)"
+              % (b[0], n / b[0]))
+        print("ncm via the Python bindings, model.score(pop, terms=False):           %.3f s  (%.0f people/s)"
+              % (b[1], n / b[1]))
+        print("ratio (plain Python / Python bindings with terms): %.0fx" % (py_full / b[0]))
+        print("largest |bindings - C| raw-score difference over all %d people: %.3g" % (n, b[2]))
+        worst = max(worst, b[2])
     if worst > 1e-9:
         print("MISMATCH between the baseline and ncm", file=sys.stderr)
         return 1

@@ -18,6 +18,8 @@
 %include "swig/money.i"
 %include "swig/population.i"
 %include "swig/synth.i"
+%include "swig/risk.i"
+%include "swig/segment.i"
 %include "swig/capitation.i"
 %include "swig/riskshare.i"
 %include "swig/outcome.i"

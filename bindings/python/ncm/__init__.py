@@ -6,6 +6,10 @@ A thin Pythonic layer over libncm (C), built with SWIG:
   arithmetic, rounding with named modes, splits that sum exactly.
 - :class:`ncm.Population`: the population table, from and to pandas DataFrames or CSV files, with
   zero-copy read-only numpy views and geography roll-ups.
+- :class:`ncm.RiskModel`: CMS-HCC V24/V28, age-sex, Charlson and Elixhauser scores with the terms
+  that made them (``model.score(pop)`` -> DataFrame); :func:`ncm.normalize`, :func:`ncm.cap_growth`.
+- :class:`ncm.Segmentation`: Bridges to Health, risk tiers, age x LTC and JSON rule sets;
+  ``assign`` -> categorical Series, ``summary`` -> DataFrame; :func:`ncm.crosstab`.
 - :func:`ncm.capitation`, :func:`ncm.budget` (:class:`ncm.Budget`), :func:`ncm.fair_shares`,
   :func:`ncm.pace_of_change`, :func:`ncm.pool_share`, :func:`ncm.year_of_care`, :func:`ncm.stop_loss`,
   :class:`ncm.Envelope`: capitation primitives, exact to the penny (capitation.h).
@@ -27,6 +31,8 @@ from .errors import (Error, InvalidError, NoMemoryError, FileError, ParseError, 
 from .money import Money, ROUNDING
 from .population import Population, LEVELS, CANONICAL_COLUMNS
 from .synth import synth_population
+from .risk import RiskModel, normalize, cap_growth
+from .segment import Segmentation, ConditionGroups, crosstab
 from .capitation import (Budget, budget, capitation, year_of_care, fair_shares, top_slice, pool_share,
                          pace_of_change, pace_project, stop_loss, stop_loss_expected, Envelope)
 from .riskshare import RiskShare, Split, BUILTIN_SCHEDULES
@@ -51,7 +57,8 @@ __all__ = [
     "Error", "InvalidError", "NoMemoryError", "FileError", "ParseError", "MoneyOverflowError", "RangeError",
     "NotFoundError", "VersionError", "DuplicateError", "InconsistentError", "BufferTooSmallError",
     "CancelledError", "InternalError", "error_class", "Money", "ROUNDING", "Population", "LEVELS",
-    "CANONICAL_COLUMNS", "synth_population", "Budget", "budget", "capitation", "year_of_care", "fair_shares",
+    "CANONICAL_COLUMNS", "synth_population", "RiskModel", "normalize", "cap_growth", "Segmentation",
+    "ConditionGroups", "crosstab", "Budget", "budget", "capitation", "year_of_care", "fair_shares",
     "top_slice", "pool_share", "pace_of_change", "pace_project", "stop_loss", "stop_loss_expected", "Envelope",
     "RiskShare", "Split", "BUILTIN_SCHEDULES", "OutcomeFramework", "OutcomeScore", "oe_funnel", "mssp_settle",
     "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "strerror", "last_error", "lowlevel", "__version__",
