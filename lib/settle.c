@@ -334,46 +334,21 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
     return NCM_OK;
 }
 
-/* Settle one year into o (o->n must be 0). No allocation. */
-static ncm_status settle_year(const ncm_contract *c, const yin *in, yout *o)
+/* Phase 1 of a year: the lines that do not depend on the year's actuals (outcome pots' sizes, and the
+ * up-front, capitation, management fee and transformation lines). Resets o. No allocation. */
+static ncm_status settle_fixed(const ncm_contract *c, const yin *in, yout *o, ncm_money *pot, ncm_money *total)
 {
     const unsigned y = in->year;
     const ncm_money V = c->values[y - 1];
-    ncm_money pot[MAXC], total[MAXC];
     ncm_status st;
     o->n = 0;
     o->nrisk = 0;
-    /* total cost */
-    ncm_money sum = 0;
-    int anyp = 0;
-    if (in->party_cost) {
-        for (size_t p = 0; p < c->nparties; p++) {
-            if (in->has_party && !in->has_party[p]) continue;
-            if (in->party_cost[p] < 0)
-                return yfail(in, NCM_ERR_RANGE, "cost of \"%s\" is negative", c->parties[p].name);
-            if (ncm_money_add(sum, in->party_cost[p], &sum)) return yfail(in, NCM_ERR_OVERFLOW, "total cost out of range");
-            anyp = 1;
-        }
-    }
-    if (in->has_total) {
-        if (in->total_cost < 0) return yfail(in, NCM_ERR_RANGE, "total cost is negative");
-        if (anyp && sum != in->total_cost) {
-            char a[48], b[48];
-            ncm_money_format(in->total_cost, 2, 0, a, sizeof a);
-            ncm_money_format(sum, 2, 0, b, sizeof b);
-            return yfail(in, NCM_ERR_INCONSISTENT, "total cost %s differs from the sum of party costs %s", a, b);
-        }
-        sum = in->total_cost;
-    }
-    o->cost_used = sum;
-    int have_cost = anyp || in->has_total;
     for (size_t i = 0; i < c->ncomps; i++) {
         const ncmi_component *k = &c->comps[i];
         pot[i] = 0;
         total[i] = 0;
         if (k->type == NCM_COMPONENT_OUTCOME_POT && active(k, y) && (st = mulr(in, k, V, k->share, &pot[i]))) return st;
     }
-    /* payment lines */
     for (size_t i = 0; i < c->ncomps; i++) {
         const ncmi_component *k = &c->comps[i];
         if (!active(k, y)) continue;
@@ -398,6 +373,52 @@ static ncm_status settle_year(const ncm_contract *c, const yin *in, yout *o)
         case NCM_COMPONENT_TRANSFORMATION:
             st = pay(c, in, o, i, NCM_LINE_TRANSFORMATION, k->payer, k->payee, k->amounts[y - 1], 1.0, k->amounts[y - 1]);
             break;
+        default:
+            continue;
+        }
+        if (st) return st;
+        for (size_t j = first; j < o->n; j++) total[i] += o->lines[j].amount;
+    }
+    return NCM_OK;
+}
+
+/* Phase 2: everything that depends on the actuals, appended after the fixed lines. total[] holds the
+ * fixed components' totals on entry and is completed here. No allocation. */
+static ncm_status settle_variable(const ncm_contract *c, const yin *in, yout *o, const ncm_money *pot, ncm_money *total)
+{
+    const unsigned y = in->year;
+    ncm_status st;
+    /* total cost */
+    ncm_money sum = 0;
+    int anyp = 0;
+    if (in->party_cost) {
+        for (size_t p = 0; p < c->nparties; p++) {
+            if (in->has_party && !in->has_party[p]) continue;
+            if (in->party_cost[p] < 0)
+                return yfail(in, NCM_ERR_RANGE, "cost of \"%s\" is negative", c->parties[p].name);
+            if (ncm_money_add(sum, in->party_cost[p], &sum)) return yfail(in, NCM_ERR_OVERFLOW, "total cost out of range");
+            anyp = 1;
+        }
+    }
+    if (in->has_total) {
+        if (in->total_cost < 0) return yfail(in, NCM_ERR_RANGE, "total cost is negative");
+        if (anyp && sum != in->total_cost) {
+            char a[48], b[48];
+            ncm_money_format(in->total_cost, 2, 0, a, sizeof a);
+            ncm_money_format(sum, 2, 0, b, sizeof b);
+            return yfail(in, NCM_ERR_INCONSISTENT, "total cost %s differs from the sum of party costs %s", a, b);
+        }
+        sum = in->total_cost;
+    }
+    o->cost_used = sum;
+    int have_cost = anyp || in->has_total;
+    /* activity and care coordination */
+    for (size_t i = 0; i < c->ncomps; i++) {
+        const ncmi_component *k = &c->comps[i];
+        if (!active(k, y)) continue;
+        size_t first = o->n;
+        ncm_money amt, base;
+        switch (k->type) {
         case NCM_COMPONENT_ACTIVITY: {
             if (!in->volume || (in->has_volume && !in->has_volume[i]))
                 return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no activity volume", k->name);
@@ -431,7 +452,6 @@ static ncm_status settle_year(const ncm_contract *c, const yin *in, yout *o)
             break;
         }
         default:
-            st = NCM_OK;
             continue;
         }
         if (st) return st;
@@ -497,6 +517,14 @@ static ncm_status settle_year(const ncm_contract *c, const yin *in, yout *o)
         if ((st = risk_share(c, in, o, i, total, kept))) return st;
     }
     return NCM_OK;
+}
+
+/* Settle one year into o. No allocation. */
+static ncm_status settle_year(const ncm_contract *c, const yin *in, yout *o)
+{
+    ncm_money pot[MAXC], total[MAXC];
+    ncm_status st = settle_fixed(c, in, o, pot, total);
+    return st ? st : settle_variable(c, in, o, pot, total);
 }
 
 /* ================================================================== actuals */
@@ -1487,25 +1515,35 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
     if (year < 1 || year > c->term)
         return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run: year %u is outside the term 1-%u", year, c->term);
     const size_t np = c->nparties, nc = c->ncomps;
+    ncm_money pot[MAXC], total0[MAXC], total[MAXC], fixed_net[MAXP];
+    yin in;
+    memset(&in, 0, sizeof in);
+    in.year = year;
+    in.bulk = 1;
+    ncm_status st = settle_fixed(c, &in, &s->out, pot, total0);
+    if (st) return st;
+    const size_t nfixed = s->out.n;
+    for (size_t p = 0; p < np; p++) fixed_net[p] = 0;
+    for (size_t i = 0; i < nfixed; i++) {
+        const sline *l = &s->out.lines[i];
+        fixed_net[l->payee] += l->amount;
+        fixed_net[l->payer] -= l->amount;
+    }
     for (size_t t = 0; t < n; t++) {
-        yin in;
-        memset(&in, 0, sizeof in);
-        in.year = year;
-        in.bulk = 1;
         in.trial = t;
-        if (total_cost) {
-            in.total_cost = total_cost[t];
-            in.has_total = 1;
-        }
+        in.has_total = total_cost != NULL;
+        in.total_cost = total_cost ? total_cost[t] : 0;
         in.party_cost = party_cost ? party_cost + t * np : NULL;
         in.score_all = score ? score[t] : NAN;
         in.volume = volume ? volume + t * nc : NULL;
         in.mm = member_months ? member_months + t * nc : NULL;
-        ncm_status st = settle_year(c, &in, &s->out);
-        if (st) return st;
+        s->out.n = nfixed;
+        s->out.nrisk = 0;
+        memcpy(total, total0, nc * sizeof *total);
+        if ((st = settle_variable(c, &in, &s->out, pot, total))) return st;
         ncm_money *net = party_net + t * np;
-        for (size_t p = 0; p < np; p++) net[p] = 0;
-        for (size_t i = 0; i < s->out.n; i++) {
+        memcpy(net, fixed_net, np * sizeof *net);
+        for (size_t i = nfixed; i < s->out.n; i++) {
             const sline *l = &s->out.lines[i];
             net[l->payee] += l->amount;
             net[l->payer] -= l->amount;

@@ -619,7 +619,10 @@ static void test_writers_deterministic(void **state)
     }
     assert_string_equal(out[0], out[2]);
     assert_string_equal(out[1], out[3]);
+    /* lines that do not depend on the actuals come first (fee, up-front), then the rest in component order */
     assert_non_null(strstr(out[0], "year,component,kind,what,payer,payee,base,rate,amount,paid,balance\n"
+                                   "1,fee,management_fee,management fee 2% of the year's value,C,P,1000000.00,0.02,20000.00,0.00,20000.00\n"
+                                   "1,up,upfront,90% of the year's value,C,P,1000000.00,0.9,900000.00,0.00,900000.00\n"
                                    "1,clinic,activity,price x volume (1000),C,P,100.00,1000,100000.00,0.00,100000.00\n"));
     assert_non_null(strstr(out[0], "1,rs,cascade,30% of the risk result passed down,P,S,20000.00,0.3,6000.00,0.00,6000.00\n"));
     assert_non_null(strstr(out[1], "\"schema\": \"ncm.ledger/1\""));

@@ -33,6 +33,10 @@
  *   by fixed shares, by value share, or in proportion to their own variances; cascades then pass a
  *   stated share of a party's result down to a subcontractor.
  *
+ * Order of the lines of a year (deterministic): up-front, capitation, management fee and
+ * transformation lines (component order), then activity and care coordination, outcome pots,
+ * withholds, VAT, risk shares, and finally payments already made that match nothing due.
+ *
  * CSV formats (header row, comma separated, RFC 4180 quoting; money with two decimals):
  * - actuals: `year,kind,name,value` with kind `cost` (name = party, or empty for the total cost;
  *   value = money), `volume` (name = activity component; value = whole count) or `member_months`
