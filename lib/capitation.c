@@ -1,5 +1,8 @@
 /* Capitation: risk-adjusted budgets, fair shares, pace of change, pool shares, year of care,
  * top-slices, stop-loss, multi-year envelopes and mid-year true-ups. See include/ncm/capitation.h. */
+#if defined(__linux__) && !defined(_DEFAULT_SOURCE)
+#define _DEFAULT_SOURCE 1 /* madvise(MADV_HUGEPAGE) for the per-person arrays */
+#endif
 #include "ncm/capitation.h"
 
 #include <errno.h>
@@ -11,6 +14,26 @@
 
 #include "internal/common.h"
 #include "internal/int128.h"
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
+/* Per-person arrays of tens of millions of entries: ask for transparent huge pages (fewer page faults).
+ * Only a hint; nothing depends on it. */
+static void *big_array(size_t count, size_t size)
+{
+    void *p = ncmi_malloc_array(count ? count : 1, size);
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    size_t bytes = count * size, huge = (size_t)2 << 20;
+    if (p && bytes >= 4 * huge) {
+        uintptr_t a = ((uintptr_t)p + huge - 1) & ~(uintptr_t)(huge - 1);
+        uintptr_t e = ((uintptr_t)p + bytes) & ~(uintptr_t)(huge - 1);
+        if (e > a) (void)madvise((void *)a, e - a, MADV_HUGEPAGE);
+    }
+#endif
+    return p;
+}
 
 /* ------------------------------------------------------------------ name pools */
 
@@ -219,16 +242,16 @@ static ncm_status budget_shell(const ncm_capitation_people *p, int paid, int bor
     ncm_status st = NCM_OK;
     b->n = n;
     b->wfactor = 1.0;
-    b->amount = ncmi_malloc_array(c, sizeof *b->amount);
+    b->amount = big_array(c, sizeof *b->amount);
     if (paid) b->paid = ncmi_calloc(c, sizeof *b->paid);
     if (!b->amount || (paid && !b->paid)) goto nomem;
     if (use_weight && p->weight) {
         if (borrow) b->weight = p->weight;
-        else if (!(b->weight = b->own_weight = ncmi_malloc_array(c, sizeof(double)))) goto nomem;
+        else if (!(b->weight = b->own_weight = big_array(c, sizeof(double)))) goto nomem;
     }
     if (p->months) {
         if (borrow) b->months = p->months;
-        else if (!(b->months = b->own_months = ncmi_malloc_array(c, sizeof(double)))) goto nomem;
+        else if (!(b->months = b->own_months = big_array(c, sizeof(double)))) goto nomem;
     }
     b->nlevels = p->nlevels;
     for (size_t k = 0; k < p->nlevels; k++) {
@@ -240,14 +263,14 @@ static ncm_status budget_shell(const ncm_capitation_people *p, int paid, int bor
         }
         if (!(b->level_name[k] = ncmi_strdup(nm))) goto nomem;
         if (borrow) b->level_ids[k] = p->level_ids[k];
-        else if (k == 0 && !(b->level_ids[k] = b->own_ids[k] = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
+        else if (k == 0 && !(b->level_ids[k] = b->own_ids[k] = big_array(c, sizeof(uint32_t)))) goto nomem;
         /* copies of higher levels are made by budget_fill() only when they do not nest in level 0 */
         if ((st = pool_make(&b->units[k], p->unit_names[k], p->level_count[k], "unit names"))) goto fail;
         if ((st = rollup_alloc(&b->lv[k], p->level_count[k], paid))) goto fail;
     }
     if (p->segment) {
         if (borrow) b->segment = p->segment;
-        else if (!(b->segment = b->own_segment = ncmi_malloc_array(c, sizeof(uint32_t)))) goto nomem;
+        else if (!(b->segment = b->own_segment = big_array(c, sizeof(uint32_t)))) goto nomem;
         if ((st = pool_make(&b->segnames, p->segment_names, p->nsegments, "segment names"))) goto fail;
         if ((st = rollup_alloc(&b->seg, p->nsegments, paid))) goto fail;
     }
@@ -461,7 +484,7 @@ static void rollup_nested(ncm_budget *b)
 
 /* Split total (>= 0) over n parts in proportion to v (finite, >= 0, positive sum V), writing out.
  * Same rule as ncm_money_split (floor, then one unit each to the largest remainders, ties to the
- * lower index), but in O(n): remainders are bucketed into 65536 bins and only the boundary bin is
+ * lower index), but in O(n): remainders are bucketed into LR_BINS (4096) bins and only the boundary bin is
  * sorted. v NULL means weights of 1; if vmul is not NULL the weight of part i is v[i] * vmul[i]. When rb is
  * not NULL the parts are also added to its roll-ups (levels and segments). */
 typedef struct {
@@ -477,7 +500,7 @@ static int lr_cmp(const void *pa, const void *pb)
     return a->i < b->i ? -1 : (a->i > b->i);
 }
 
-#define LR_BINS 65536u
+#define LR_BINS 4096u
 
 static inline double lr_w(const double *v, const double *vmul, size_t i)
 {

@@ -172,6 +172,20 @@ static void test_top_slice(void **state)
     assert_int_equal(amt, 2000000);
     assert_int_equal(ncm_budget_distributed(b), 93000000);
     assert_int_equal(ncm_budget_person_amounts(b)[2], 31000000);
+    char path[] = "/tmp/ncm_cap_lines_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ncm_budget_write_csv(b, NCM_BUDGET_LINES, 0, path), NCM_OK);
+    char text[512];
+    FILE *f = fopen(path, "r");
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    remove(path);
+    assert_string_equal(text, "line,amount\nhigh-cost drugs,50000.00\nreserve,20000.00\ndistributed,930000.00\n"
+                              "gross,1000000.00\n");
+    assert_int_equal(ncm_budget_write_csv(b, NCM_BUDGET_SEGMENTS, 0, path), NCM_ERR_INVALID);
+    ASSERT_MSG("no segments");
     ncm_budget_free(b);
     /* slices beyond the envelope */
     fixed[0] = 99000000;
@@ -642,6 +656,20 @@ static void test_midyear(void **state)
     assert_int_equal(ncm_budget_units(b1, 0, am, NULL, NULL, NULL, pu, 2), NCM_OK);
     assert_int_equal(am[1], 240000); /* 1200 + 600 + 600 */
     assert_int_equal(pu[1], 120000); /* 600 + 600 */
+    /* the true-up as CSV: practice 1 = 2,400 due, 1,200 paid, 1,200 still to pay */
+    char path[] = "/tmp/ncm_cap_trueup_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(ncm_budget_write_csv(b1, NCM_BUDGET_UNITS, 0, path), NCM_OK);
+    char text[512];
+    FILE *f = fopen(path, "r");
+    size_t got = fread(text, 1, sizeof text - 1, f);
+    text[got] = '\0';
+    fclose(f);
+    assert_string_equal(text, "level0,people,exposure,weighted,amount,paid,true_up\n"
+                              "0,2,2.000000,2.000000,2400.00,1200.00,1200.00\n"
+                              "1,3,2.000000,2.000000,2400.00,1200.00,1200.00\n");
+    remove(path);
     /* the original is untouched */
     for (int i = 0; i < 4; i++) assert_int_equal(ncm_budget_person_amounts(b0)[i], 120000);
     assert_null(ncm_budget_person_paid(b0));
@@ -794,6 +822,66 @@ static void test_large_random(void **state)
     free(nw);
     free(cross);
     free(ref);
+}
+
+static void test_person_properties(void **state)
+{
+    (void)state;
+    /* Fixed-envelope capitation over people: scaling every weight leaves the amounts unchanged, a person with
+     * twice the weight x months gets twice the amount within one minor unit of the exact share, and the
+     * copying and borrowing modes agree. */
+    enum { N = 5000 };
+    static double w[N], w2[N], m[N];
+    static uint32_t pr[N];
+    for (int round = 0; round < 10; round++) {
+        for (int i = 0; i < N; i++) {
+            w[i] = 0.1 + 4 * urand();
+            m[i] = (double)(rnd() % 13);
+            pr[i] = (uint32_t)(rnd() % 17);
+        }
+        m[0] = 12;
+        m[1] = 12;
+        w[1] = 2 * w[0];
+        for (int i = 0; i < N; i++) w2[i] = w[i] * 0.37;
+        ncm_capitation_people p;
+        ncm_capitation_people_init(&p);
+        p.n = N;
+        p.weight = w;
+        p.months = m;
+        p.nlevels = 1;
+        p.level_ids[0] = pr;
+        p.level_count[0] = 17;
+        ncm_capitation_options o = NCM_CAPITATION_OPTIONS_INIT;
+        o.flags = NCM_CAPITATION_ENVELOPE;
+        o.envelope = (ncm_money)(rnd() % 10000000000ull);
+        ncm_budget *b1 = NULL, *b2 = NULL, *b3 = NULL;
+        assert_int_equal(ncm_capitation_run(&p, &o, &b1), NCM_OK);
+        p.weight = w2;
+        assert_int_equal(ncm_capitation_run(&p, &o, &b2), NCM_OK);
+        o.flags |= NCM_CAPITATION_BORROW;
+        assert_int_equal(ncm_capitation_run(&p, &o, &b3), NCM_OK);
+        const ncm_money *a1 = ncm_budget_person_amounts(b1), *a2 = ncm_budget_person_amounts(b2),
+                        *a3 = ncm_budget_person_amounts(b3);
+        ncm_money tot = 0;
+        long double V = 0;
+        for (int i = 0; i < N; i++) {
+            assert_int_equal(a1[i], a2[i]);
+            assert_int_equal(a2[i], a3[i]);
+            tot += a1[i];
+            V += (long double)w[i] * m[i];
+        }
+        assert_int_equal(tot, o.envelope);
+        long double exact0 = (long double)o.envelope * w[0] * 12 / V;
+        assert_true(fabsl((long double)a1[1] - 2 * exact0) <= 1.0L + 1e-9L);
+        assert_true(llabs(a1[1] - 2 * a1[0]) <= 2);
+        ncm_money u1[17], u3[17];
+        assert_int_equal(ncm_budget_units(b1, 0, u1, NULL, NULL, NULL, NULL, 17), NCM_OK);
+        assert_int_equal(ncm_budget_units(b3, 0, u3, NULL, NULL, NULL, NULL, 17), NCM_OK);
+        for (int k = 0; k < 17; k++) assert_int_equal(u1[k], u3[k]);
+        ncm_budget_free(b1);
+        ncm_budget_free(b2);
+        ncm_budget_free(b3);
+    }
 }
 
 static void test_population(void **state)
@@ -1047,7 +1135,8 @@ int main(void)
         cmocka_unit_test(test_pace_hand),       cmocka_unit_test(test_pace_properties),
         cmocka_unit_test(test_stop_loss),       cmocka_unit_test(test_envelope),
         cmocka_unit_test(test_midyear),         cmocka_unit_test(test_bad_input),
-        cmocka_unit_test(test_large_random),    cmocka_unit_test(test_population),
+        cmocka_unit_test(test_large_random),    cmocka_unit_test(test_person_properties),
+        cmocka_unit_test(test_population),
         cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_alloc_population),
         cmocka_unit_test(test_cli),
     };

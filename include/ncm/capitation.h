@@ -162,7 +162,8 @@ NCM_API ncm_status ncm_capitation_run(const ncm_capitation_people *people, const
  *        (smallest first, named "practice", "network", "place", "system") and by segment.
  *
  * Exposure is ncm_population_months(); segments are the table's segment column when present.
- * Person names are the table's person ids.
+ * Person names are the table's person ids. With #NCM_CAPITATION_BORROW the budget references the
+ * table's arrays (and @p weight): free the budget before the table.
  * @param pop The population.
  * @param weight ncm_population_size() per-person weights (risk scores, age-sex indices or any other
  *        weight array), or NULL for 1 each.
