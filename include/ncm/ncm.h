@@ -24,5 +24,6 @@
 #include "ncm/savings.h"
 #include "ncm/contract.h"
 #include "ncm/settle.h"
+#include "ncm/simulate.h"
 
 #endif /* NCM_NCM_H */
