@@ -12,6 +12,7 @@
 #include <string.h>
 #include <math.h>
 #include <unistd.h>
+#include <sys/wait.h>
 
 #include <cmocka.h>
 
@@ -562,6 +563,72 @@ static void test_alloc_failures(void **state)
     ncm_scenario_free(sc);
 }
 
+/* ---------------------------------------------------------------- the CLI */
+
+static char *slurp(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    long n = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    char *b = malloc((size_t)n + 1);
+    *len = fread(b, 1, (size_t)n, f);
+    b[*len] = 0;
+    fclose(f);
+    return b;
+}
+
+static void test_cli_evaluate(void **state)
+{
+    (void)state;
+    char d1[] = "/tmp/ncm_eval1_XXXXXX", d2[] = "/tmp/ncm_eval2_XXXXXX", cmd[2048];
+    assert_non_null(mkdtemp(d1));
+    assert_non_null(mkdtemp(d2));
+    const char *sc = NCM_TEST_DATA "/simulate/small.json";
+    snprintf(cmd, sizeof cmd, "%s evaluate --scenario %s --out %s --trials 300 --bid-trials 100 --threads 1 --no-plots --quiet >/dev/null",
+             NCM_CLI, sc, d1);
+    assert_int_equal(system(cmd), 0);
+    snprintf(cmd, sizeof cmd, "%s evaluate --scenario %s --out %s --trials 300 --bid-trials 100 --threads 3 --no-plots --quiet >/dev/null",
+             NCM_CLI, sc, d2);
+    assert_int_equal(system(cmd), 0);
+    const char *files[] = {"summary.txt", "summary.csv", "trials.csv", "deficit_by_bid.csv", "budget_by_segment_place.csv"};
+    for (int i = 0; i < 5; i++) {
+        char p1[512], p2[512];
+        size_t n1 = 0, n2 = 0;
+        snprintf(p1, sizeof p1, "%s/%s", d1, files[i]);
+        snprintf(p2, sizeof p2, "%s/%s", d2, files[i]);
+        char *a = slurp(p1, &n1), *b = slurp(p2, &n2);
+        if (!a || !b) fail_msg("%s missing", files[i]);
+        assert_int_equal(n1, n2);
+        assert_memory_equal(a, b, n1); /* same bytes whatever the thread count */
+        if (i == 0) {
+            assert_non_null(strstr(a, "Bid viability"));
+            assert_non_null(strstr(a, "file contract"));
+        }
+        if (i == 2) assert_non_null(strstr(a, "trial,gross_cost,file contract: CCG,file contract: Provider,file contract: providers"));
+        free(a);
+        free(b);
+        unlink(p1);
+        unlink(p2);
+    }
+    rmdir(d1);
+    rmdir(d2);
+    /* errors: a missing scenario (exit 1, message names the file), bad usage (exit 2) */
+    snprintf(cmd, sizeof cmd, "%s evaluate --scenario %s/simulate/nope.json --out %s --quiet 2>&1", NCM_CLI, NCM_TEST_DATA, d1);
+    FILE *p = popen(cmd, "r");
+    char buf[1024] = {0};
+    size_t n = fread(buf, 1, sizeof buf - 1, p);
+    buf[n] = 0;
+    int rc = pclose(p);
+    assert_int_equal(WEXITSTATUS(rc), 1);
+    assert_non_null(strstr(buf, "nope.json"));
+    rmdir(d1);
+    snprintf(cmd, sizeof cmd, "%s evaluate --scenario %s --trials 0 2>/dev/null", NCM_CLI, sc);
+    rc = system(cmd);
+    assert_int_equal(WEXITSTATUS(rc), 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -576,6 +643,7 @@ int main(void)
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_population_scenario),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_cli_evaluate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
