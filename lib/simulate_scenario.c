@@ -774,3 +774,112 @@ ncm_status ncmi_contract_scaled(const ncm_contract *c, ncm_money bid, ncm_contra
     json_decref(j);
     return st;
 }
+
+/* ------------------------------------------------------------------ sweeps */
+
+ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value)
+{
+    if (!sc || !key) return ncmi_error(NCM_ERR_INVALID, "ncm_scenario_set_number: NULL argument");
+    static const struct {
+        const char *key;
+        double lo, hi;
+    } keys[] = {{"demand_growth", -0.5, 1},         {"cost_inflation", -0.5, 1},      {"efficiency.assumed", 0, 0.95},
+                {"efficiency.delivered.mean", 0, 0.95}, {"efficiency.delivered.sd", 0, 1}, {"efficiency.ramp_years", 1, 50},
+                {"outcomes.mean", 0, 1},            {"outcomes.sd", 0, 1},            {"membership.joiners", 0, 1},
+                {"membership.leavers", 0, 1}};
+    double *field[] = {&sc->demand_growth, &sc->cost_inflation, &sc->eff_assumed, &sc->eff_mean, &sc->eff_sd,
+                       &sc->eff_ramp,      &sc->score_mean,     &sc->score_sd,    &sc->joiners,  &sc->leavers};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        if (strcmp(key, keys[i].key) != 0) continue;
+        if (!isfinite(value) || value < keys[i].lo || value > keys[i].hi)
+            return ncmi_error(NCM_ERR_RANGE, "%s: %g is outside [%g, %g]", key, value, keys[i].lo, keys[i].hi);
+        if (sc->score_kind == NCMI_SCORE_BETA && (field[i] == &sc->score_mean || field[i] == &sc->score_sd)) {
+            double m = field[i] == &sc->score_mean ? value : sc->score_mean;
+            double sd = field[i] == &sc->score_sd ? value : sc->score_sd;
+            if (m <= 0 || m >= 1 || sd <= 0 || sd * sd >= m * (1 - m))
+                return ncmi_error(NCM_ERR_RANGE, "%s: %g: a beta distribution needs 0 < mean < 1 and 0 < sd^2 < mean (1 - mean)",
+                                  key, value);
+        }
+        *field[i] = value;
+        return NCM_OK;
+    }
+    return ncmi_error(NCM_ERR_NOT_FOUND, "ncm_scenario_set_number: unknown parameter \"%s\"", key);
+}
+
+ncm_status ncm_scenario_set_segment(ncm_scenario *sc, size_t s, double people, double mean, double cv)
+{
+    if (!sc) return ncmi_error(NCM_ERR_INVALID, "ncm_scenario_set_segment: NULL scenario");
+    if (s >= sc->nsegs) return ncmi_error(NCM_ERR_RANGE, "ncm_scenario_set_segment: segment %zu of %zu", s, sc->nsegs);
+    ncmi_segment *g = &sc->segs[s];
+    if (!isnan(people) && !(isfinite(people) && people >= 0 && people <= 4e9))
+        return ncmi_error(NCM_ERR_RANGE, "segments[%zu] \"%s\".people: %g is out of range", s, g->name, people);
+    if (!isnan(mean) && !(isfinite(mean) && mean > 0))
+        return ncmi_error(NCM_ERR_RANGE, "segments[%zu] \"%s\".cost.mean: %g is not > 0", s, g->name, mean);
+    if (!isnan(cv) && !(isfinite(cv) && cv >= 0 && cv <= 20))
+        return ncmi_error(NCM_ERR_RANGE, "segments[%zu] \"%s\".cost.cv: %g is outside [0, 20]", s, g->name, cv);
+    if (!isnan(people)) {
+        g->people = people;
+        g->has_people = 1;
+    }
+    if (!isnan(mean)) {
+        g->mean = mean;
+        g->has_mean = 1;
+    }
+    if (!isnan(cv)) {
+        g->cv = cv;
+        g->has_cv = 1;
+    }
+    return NCM_OK;
+}
+
+ncm_status ncm_scenario_set_contract(ncm_scenario *sc, size_t d, const ncm_contract *c)
+{
+    if (!sc || !c) return ncmi_error(NCM_ERR_INVALID, "ncm_scenario_set_contract: NULL argument");
+    if (d >= sc->ndesigns) return ncmi_error(NCM_ERR_RANGE, "ncm_scenario_set_contract: design %zu of %zu", d, sc->ndesigns);
+    ncmi_design *ds = &sc->designs[d];
+    if (ncm_contract_term(c) < sc->term)
+        return ncmi_error(NCM_ERR_RANGE, "design \"%s\": the contract's term (%u years) is shorter than the scenario's (%u)",
+                          ds->name, ncm_contract_term(c), sc->term);
+    for (size_t j = 0; j < ncm_contract_component_count(c); j++) {
+        ncm_component_type t;
+        ncm_contract_component_type(c, j, &t);
+        if (t == NCM_COMPONENT_ACTIVITY)
+            return ncmi_error(NCM_ERR_INVALID, "design \"%s\": component \"%s\": activity volumes are not simulated",
+                              ds->name, ncm_contract_component_name(c, j));
+    }
+    double *share = NULL;
+    if (ds->cost_share) {
+        /* keep the cost shares by party name */
+        size_t np = ncm_contract_party_count(c);
+        share = ncmi_calloc(np ? np : 1, sizeof *share);
+        if (!share) return ncmi_nomem("cost shares");
+        for (size_t p = 0; p < ncm_contract_party_count(ds->contract); p++) {
+            if (ds->cost_share[p] <= 0) continue;
+            size_t q;
+            if (ncm_contract_find_party(c, ncm_contract_party_name(ds->contract, p), &q) != NCM_OK) {
+                ncmi_free(share);
+                return ncmi_error(NCM_ERR_NOT_FOUND, "design \"%s\": cost_shares: no party \"%s\" in the new contract",
+                                  ds->name, ncm_contract_party_name(ds->contract, p));
+            }
+            share[q] = ds->cost_share[p];
+        }
+    }
+    ncm_money total = 0, v;
+    for (unsigned y = 1; y <= ncm_contract_term(c); y++)
+        if (ncm_contract_value(c, y, &v) == NCM_OK) total += v;
+    ncm_contract *copy = NULL;
+    ncm_status st = total > 0 ? ncmi_contract_scaled(c, total, &copy) : ncmi_error(NCM_ERR_RANGE, "design \"%s\": contract value is 0", ds->name);
+    if (st) {
+        ncmi_free(share);
+        return st;
+    }
+    ncm_contract_free(ds->contract);
+    ds->contract = copy;
+    ncmi_free(ds->contract_file);
+    ds->contract_file = NULL;
+    if (share) {
+        ncmi_free(ds->cost_share);
+        ds->cost_share = share;
+    }
+    return NCM_OK;
+}

@@ -563,6 +563,51 @@ static void test_alloc_failures(void **state)
     ncm_scenario_free(sc);
 }
 
+/* ---------------------------------------------------------------- sweeps */
+
+static void test_sweep_setters(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = load_text(zero_var_scenario);
+    ncm_money v[2];
+    /* no efficiency: year-1 cost = 105m against a value of 100m: the prime bears -5m */
+    assert_int_equal(ncm_scenario_set_number(sc, "efficiency.delivered.mean", 0.0), NCM_OK);
+    ncm_sim_results *r = run(sc, 2, 1, NCM_SIM_MODE_SEGMENT);
+    assert_int_equal(ncm_sim_results_trial_values(r, 0, 1, 1, v, 2), NCM_OK);
+    assert_int_equal(v[0], -500000000LL);
+    ncm_sim_results_free(r);
+    /* segment a: 1000 people at 55,000.00 instead of 60,000.00: year-1 cost 100m, result 0 */
+    assert_int_equal(ncm_scenario_set_segment(sc, 0, NAN, 5500000.0, NAN), NCM_OK);
+    r = run(sc, 2, 1, NCM_SIM_MODE_SEGMENT);
+    assert_int_equal(ncm_sim_results_trial_values(r, 0, 1, 1, v, 2), NCM_OK);
+    assert_int_equal(v[0], 0);
+    ncm_sim_results_free(r);
+    /* a new contract: year-1 value 104m: a surplus of 4m, 5% band = 5.2m, kept in full */
+    const char *c2 = PRIME_CONTRACT;
+    char *txt = strdup(c2);
+    char *at = strstr(txt, "100000000.00");
+    memcpy(at, "104000000.00", 12);
+    ncm_contract *c = NULL;
+    assert_int_equal(ncm_contract_load_string(txt, "c2", &c), NCM_OK);
+    assert_int_equal(ncm_scenario_set_contract(sc, 0, c), NCM_OK);
+    ncm_contract_free(c); /* the scenario keeps a copy */
+    r = run(sc, 2, 1, NCM_SIM_MODE_SEGMENT);
+    assert_int_equal(ncm_sim_results_trial_values(r, 0, 1, 1, v, 2), NCM_OK);
+    assert_int_equal(v[0], 400000000LL);
+    ncm_sim_results_free(r);
+    free(txt);
+    /* errors leave the scenario unchanged */
+    assert_int_equal(ncm_scenario_set_number(sc, "colour", 1), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "colour"));
+    assert_int_equal(ncm_scenario_set_number(sc, "demand_growth", 7), NCM_ERR_RANGE);
+    assert_non_null(strstr(ncm_last_error(), "demand_growth: 7"));
+    assert_int_equal(ncm_scenario_set_segment(sc, 5, 1, 1, 1), NCM_ERR_RANGE);
+    assert_int_equal(ncm_scenario_set_segment(sc, 0, NAN, -1, NAN), NCM_ERR_RANGE);
+    assert_non_null(strstr(ncm_last_error(), "cost.mean"));
+    assert_int_equal(ncm_scenario_set_contract(sc, 3, NULL), NCM_ERR_INVALID);
+    ncm_scenario_free(sc);
+}
+
 /* ---------------------------------------------------------------- the CLI */
 
 static char *slurp(const char *path, size_t *len)
@@ -643,6 +688,7 @@ int main(void)
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_population_scenario),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_sweep_setters),
         cmocka_unit_test(test_cli_evaluate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -47,7 +47,8 @@
  * stream) through the counter-based generator, trials are the unit of work, and money sums are exact
  * integers, so results are bit-identical for the same seed whatever the thread count.
  *
- * Thread safety: a scenario is immutable once loaded and may be shared by any number of threads;
+ * Thread safety: a scenario is read-only during ncm_simulate() and may be shared by any number of
+ * threads (the ncm_scenario_set_* calls must not run meanwhile);
  * ncm_simulate() runs its own worker threads and keeps no global state. A results handle is used by
  * one thread at a time; separate handles may be used from many threads at once.
  * @since 0.1.0
@@ -258,6 +259,48 @@ NCM_API const char *ncm_scenario_design_name(const ncm_scenario *sc, size_t d);
  * @since 0.1.0
  */
 NCM_API const ncm_contract *ncm_scenario_design_contract(const ncm_scenario *sc, size_t d);
+
+/**
+ * @brief Change one numeric parameter of a loaded scenario (for parameter sweeps without re-loading).
+ *
+ * Keys: "demand_growth", "cost_inflation" (-0.5 to 1), "efficiency.assumed", "efficiency.delivered.mean"
+ * (0 to 0.95), "efficiency.delivered.sd" (0 to 1), "efficiency.ramp_years" (1 to 50), "outcomes.mean",
+ * "outcomes.sd" (0 to 1; a beta needs sd^2 < mean (1 - mean)), "membership.joiners",
+ * "membership.leavers" (0 to 1). The scenario must not be in use by ncm_simulate() meanwhile.
+ * @param sc The scenario.
+ * @param key Parameter name, as in the JSON document.
+ * @param value New value.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_NOT_FOUND for an unknown key;
+ *         #NCM_ERR_RANGE for a value out of range (nothing is changed).
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value);
+
+/**
+ * @brief Change a segment's cost model (for sweeps).
+ * @param sc The scenario.
+ * @param s Segment index.
+ * @param people People in the segment, >= 0, or NaN to keep.
+ * @param mean Mean cost per person-year, minor units, > 0, or NaN to keep.
+ * @param cv Coefficient of variation, 0 to 20, or NaN to keep.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p sc; #NCM_ERR_RANGE for an index or value out of
+ *         range (nothing is changed).
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_scenario_set_segment(ncm_scenario *sc, size_t s, double people, double mean, double cv);
+
+/**
+ * @brief Replace the contract of a design with a copy of @p c (for sweeps of corridor widths, pot sizes...).
+ * @param sc The scenario.
+ * @param d Design index.
+ * @param c The new contract; copied, so the caller keeps ownership.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or a contract with activity components;
+ *         #NCM_ERR_RANGE for a design out of range or a term shorter than the scenario's;
+ *         #NCM_ERR_NOT_FOUND if the design's cost shares name a party the contract lacks;
+ *         #NCM_ERR_NOMEM (nothing is changed on failure).
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_scenario_set_contract(ncm_scenario *sc, size_t d, const ncm_contract *c);
 
 /* ---------------------------------------------------------------- engine */
 
