@@ -296,8 +296,8 @@ static ncm_status do_chunk(worker *w, uint64_t t0, size_t n)
             st = ncm_settler_run(w->settlers[d], y + 1, n, p->bearers > 1 ? NULL : w->tc, p->bearers > 1 ? w->pc : NULL,
                                  w->sc1, NULL, p->ncc ? w->mm : NULL, w->net);
             if (st)
-                return ncmi_error(st, "design \"%s\", year %u, trials from %llu: %s", p->d->name, y + 1,
-                                  (unsigned long long)t0, ncm_last_error());
+                return ncmi_wrap_error(st, "design \"%s\", year %u, trials from %llu", p->d->name, y + 1,
+                                       (unsigned long long)t0);
             for (size_t i = 0; i < n; i++) {
                 uint64_t t = t0 + i;
                 ncm_money prov = 0;
@@ -478,7 +478,7 @@ static ncm_status prep_design(run *R, size_t di)
             if (d->has_stop_loss && d->sl.attachment) {
                 double e;
                 ncm_status st = ncm_stop_loss_expected(&d->sl, sc->segs[s].mean * F, sc->segs[s].cv, &e);
-                if (st) return ncmi_error(st, "design \"%s\": stop_loss: %s", d->name, ncm_last_error());
+                if (st) return ncmi_wrap_error(st, "design \"%s\": stop_loss", d->name);
                 ind += e * n;
             }
         }
@@ -504,7 +504,7 @@ static ncm_status prep_design(run *R, size_t di)
                 if (p->role[q] == NCM_ROLE_COMMISSIONER) p->budget[y] = -net[q];
     }
     ncm_settler_free(s);
-    if (st) return ncmi_error(st, "design \"%s\": planned settlement: %s", d->name, ncm_last_error());
+    if (st) return ncmi_wrap_error(st, "design \"%s\": planned settlement", d->name);
     if (d->has_cap) {
         ncm_money tot = 0, v;
         for (unsigned y = 1; y <= R->T; y++) {

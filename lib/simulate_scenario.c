@@ -1,6 +1,7 @@
 /* Scenarios for the Monte Carlo engine: loading, validating and writing "ncm.scenario/1" documents,
  * and scaling a contract to a bid. */
 #include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,17 @@
 #include "internal/simulate_impl.h"
 
 /* ------------------------------------------------------------------ helpers */
+
+ncm_status ncmi_wrap_error(ncm_status st, const char *fmt, ...)
+{
+    char prev[768], prefix[512];
+    snprintf(prev, sizeof prev, "%s", ncm_last_error()); /* copy first: the message buffer is reused */
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    return ncmi_error(st, "%s: %s", prefix, prev);
+}
 
 typedef struct ctx {
     const char *file;
@@ -92,12 +104,31 @@ void ncm_scenario_free(ncm_scenario *sc) { ncmi_scenario_destroy(sc); }
 
 static ncm_status parse_population(const ctx *cx, ncm_scenario *sc, const json_t *p)
 {
-    static const char *const keys[] = {"synth", "cost_scale", "cost_total", NULL};
+    static const char *const keys[] = {"synth", "csv", "cost_scale", "cost_total", NULL};
     static const char *const skeys[] = {"people", "seed", "places", NULL};
+    static const char *const ckeys[] = {"people", "diagnoses", NULL};
     ncm_status st;
     if ((st = check_keys(cx, p, "population", keys))) return st;
-    json_t *sy = json_object_get(p, "synth");
-    if (!sy) return ncmi_error(NCM_ERR_PARSE, "%s: population: \"synth\" is required", cx->file);
+    sc->cost_scale = 1.0;
+    if ((st = get_real(cx, p, "population", "cost_scale", 0, 1e6, &sc->cost_scale))) return st;
+    json_t *sy = json_object_get(p, "synth"), *cv = json_object_get(p, "csv");
+    if (!sy == !cv) return ncmi_error(NCM_ERR_PARSE, "%s: population: give exactly one of \"synth\" and \"csv\"", cx->file);
+    if (cv) {
+        if ((st = check_keys(cx, cv, "population.csv", ckeys))) return st;
+        const char *pp = json_string_value(json_object_get(cv, "people"));
+        const char *dp = json_string_value(json_object_get(cv, "diagnoses"));
+        if (!pp) return ncmi_error(NCM_ERR_PARSE, "%s: population.csv.people: expected a file name", cx->file);
+        char p1[4096], p2[4096];
+        if (pp[0] == '/' || !cx->base_dir || !*cx->base_dir) snprintf(p1, sizeof p1, "%s", pp);
+        else snprintf(p1, sizeof p1, "%s/%s", cx->base_dir, pp);
+        if (dp) {
+            if (dp[0] == '/' || !cx->base_dir || !*cx->base_dir) snprintf(p2, sizeof p2, "%s", dp);
+            else snprintf(p2, sizeof p2, "%s/%s", cx->base_dir, dp);
+        }
+        if ((st = ncm_population_read_csv(p1, dp ? p2 : NULL, NULL, &sc->pop)))
+            return ncmi_wrap_error(st, "%s: population.csv", cx->file);
+        return NCM_OK;
+    }
     if ((st = check_keys(cx, sy, "population.synth", skeys))) return st;
     ncm_synth_options so;
     ncm_synth_options_init(&so);
@@ -110,8 +141,6 @@ static ncm_status parse_population(const ctx *cx, ncm_scenario *sc, const json_t
     so.people = (size_t)people;
     so.seed = (uint64_t)seed;
     so.places = (size_t)places;
-    sc->cost_scale = 1.0;
-    if ((st = get_real(cx, p, "population", "cost_scale", 0, 1e6, &sc->cost_scale))) return st;
     if ((st = ncm_synth_population(&so, &sc->pop))) return st;
     return NCM_OK;
 }
@@ -307,7 +336,7 @@ static ncm_status parse_design(const ctx *cx, ncm_scenario *sc, size_t i, const 
         if (f[0] == '/' || !cx->base_dir || !*cx->base_dir) snprintf(path, sizeof path, "%s", f);
         else snprintf(path, sizeof path, "%s/%s", cx->base_dir, f);
         if ((st = ncm_contract_load_file(path, &d->contract)))
-            return ncmi_error(st, "%s: %s: contract: %s", cx->file, w, ncm_last_error());
+            return ncmi_wrap_error(st, "%s: %s: contract", cx->file, w);
     } else if (json_is_object(c)) {
         char *text = json_dumps(c, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         if (!text) return ncmi_nomem("contract text");

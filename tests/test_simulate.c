@@ -520,6 +520,43 @@ static void test_population_scenario(void **state)
     ncm_scenario_free(sc);
 }
 
+/* A population read from CSV: counts, means and cvs by segment worked out by hand. */
+static void test_csv_population(void **state)
+{
+    (void)state;
+    const char *text = "{\"schema\": \"ncm.scenario/1\", \"term_years\": 1,"
+                       " \"population\": {\"csv\": {\"people\": \"people.csv\"}},"
+                       " \"segments\": [{\"name\": \"65-84\", \"min_age\": 65, \"max_age\": 84, \"cost\": {}},"
+                       "  {\"name\": \"85+\", \"min_age\": 85, \"cost\": {\"distribution\": \"resample\"}}],"
+                       " \"designs\": [{\"name\": \"d\", \"contract\": " SIMPLE_CONTRACT("16000.00") "}]}";
+    ncm_scenario *sc = load_text(text);
+    /* 65-84: p1 1,000.00 and p2 3,000.00: mean 2,000.00, sd 1,000.00, cv 0.5;
+     * 85+: p3 8,000.00 and p4 4,000.00: mean 6,000.00, sd 2,000.00, cv 1/3; p5 (aged 40) is in no segment */
+    double people[2], mean[2], cv[2];
+    assert_int_equal(ncm_scenario_segments(sc, people, mean, cv, 2), NCM_OK);
+    assert_true(people[0] == 2 && people[1] == 2);
+    assert_true(mean[0] == 200000.0 && mean[1] == 600000.0);
+    assert_true(fabs(cv[0] - 0.5) < 1e-12 && fabs(cv[1] - 1.0 / 3.0) < 1e-12);
+    ncm_money cost[4];
+    size_t places = 0;
+    assert_int_equal(ncm_scenario_segment_place_cost(sc, cost, 4, &places), NCM_OK);
+    assert_int_equal(places, 2);
+    assert_int_equal(cost[0], 400000); /* 65-84 in PL1 */
+    assert_int_equal(cost[1], 0);
+    assert_int_equal(cost[2], 0);
+    assert_int_equal(cost[3], 1200000); /* 85+ in PL2 */
+    assert_int_equal(ncm_scenario_segment_place_cost(sc, cost, 3, &places), NCM_ERR_BUFFER);
+    /* person mode resampling 85+: every draw is 8,000.00 or 4,000.00 */
+    ncm_sim_results *r = run(sc, 500, 2, NCM_SIM_MODE_PERSON);
+    ncm_money g[500];
+    assert_int_equal(ncm_sim_results_cost(r, 1, g, 500), NCM_OK);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+    expect_error("{\"schema\": \"ncm.scenario/1\", \"term_years\": 1, \"population\": {\"csv\": {\"people\": \"nope.csv\"}}, "
+                 "\"segments\": [{\"name\": \"x\", \"cost\": {}}], " DES "}",
+                 NCM_ERR_IO, "population.csv");
+}
+
 /* ---------------------------------------------------------------- allocation failures */
 
 static void test_alloc_failures(void **state)
@@ -687,6 +724,7 @@ int main(void)
         cmocka_unit_test(test_bad_scenarios),
         cmocka_unit_test(test_write_roundtrip),
         cmocka_unit_test(test_population_scenario),
+        cmocka_unit_test(test_csv_population),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_sweep_setters),
         cmocka_unit_test(test_cli_evaluate),

@@ -12,8 +12,9 @@
  * The scenario model (JSON schema "ncm.scenario/1", see the guide @ref evaluating-a-contract):
  * - segments of the population, each with a count of people and a cost per person-year that is
  *   lognormal or gamma with a mean and a coefficient of variation (cv), or resampled from the
- *   population's own recorded costs; a population (the built-in synthetic one, filtered by the
- *   segments' age bands) gives the counts, the means and cvs, and the costs to resample;
+ *   population's own recorded costs; a population (the built-in synthetic one, or people.csv and
+ *   diagnoses.csv read with ncm_population_read_csv(), filtered by the segments' age bands) gives
+ *   the counts, the means and cvs, and the costs to resample;
  * - systematic factors per trial: demand growth g and cost inflation i per year, the efficiency
  *   delivered e ~ normal(mean, sd) clipped to [0, 0.95] (drawn once per trial, reached in full after
  *   ramp_years), shocks (each year, with probability p, costs rise by x), and the membership drift

@@ -95,6 +95,9 @@ NCMI_HIDDEN void ncmi_scenario_destroy(ncm_scenario *sc);
  * value over the term equals bid. */
 NCMI_HIDDEN ncm_status ncmi_contract_scaled(const ncm_contract *c, ncm_money bid, ncm_contract **out);
 
+/* Re-raise the current error with a prefix: "prefix: previous message". Returns st. */
+NCMI_HIDDEN ncm_status ncmi_wrap_error(ncm_status st, const char *fmt, ...) NCMI_PRINTF(2, 3);
+
 /* Allocation-free largest-remainder split for up to 64 parties (lib/settle.c; checked there against
  * ncm_money_split); 0 on success. */
 NCMI_HIDDEN int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out);
