@@ -29,7 +29,10 @@
  * - designs: a named contract (contract.h) with optional stop-loss bought from an outside insurer
  *   (individual attachment/coinsurance/limit applied per person in person mode and as its expected
  *   value scaled by the year's cost in segment mode; aggregate cover on the retained total; a premium
- *   as a rate of the expected cost), cost shares of alliance members, and an optional cap.
+ *   as a rate of the expected cost), cost shares of alliance members, and an optional cap on the
+ *   provider side's cost over the term (a year's cap is the term cap prorated by the contract's value
+ *   of that year); the efficiency assumed by the commissioner is recorded for the report only (it is
+ *   already priced into the contract's values).
  *
  * Mapping onto the contract's actuals: the settled total cost of a year is the cost retained by the
  * provider side after stop-loss plus the premium; alliance members bear it by their cost shares
