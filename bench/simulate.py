@@ -21,7 +21,7 @@ PEOPLE = 1_000_000
 
 def run(*args):
     out = subprocess.run([EXE, *map(str, args)], capture_output=True, text=True, check=True).stdout.split()
-    return float(out[5]), float(out[6])
+    return float(out[5]), float(out[6]), float(out[8])
 
 
 def numpy_person(trials, people):
@@ -30,26 +30,30 @@ def numpy_person(trials, people):
     mu, sig = np.log(100_000.0) - s2 / 2, np.sqrt(s2)
     totals = np.empty((trials, 5), dtype=np.int64)
     t0 = time.perf_counter()
+    c0 = time.process_time()
     for t in range(trials):
         eff = min(max(0.05 + 0.02 * rng.standard_normal(), 0.0), 0.95)
         for y in range(5):
             f = (1.02 * 1.01) ** y * (1 - eff) * (1.03 if rng.random() < 0.2 else 1.0)
             x = rng.lognormal(mu, sig, people)
             totals[t, y] = np.floor(x * f + 0.5).astype(np.int64).sum()
-    return time.perf_counter() - t0
+    return time.perf_counter() - t0, time.process_time() - c0
 
 
-t1, r1 = run("person", PEOPLE, TRIALS, 1)
-t2, r2 = run("person", PEOPLE, TRIALS, 2)
+t1, r1, c1 = run("person", PEOPLE, TRIALS, 1)
+t2, r2, c2 = run("person", PEOPLE, TRIALS, 2)
 # numpy on a fifth of the trials (it is single-threaded and slow), scaled by its measured rate
 nt = max(2, TRIALS // 5)
-tn = numpy_person(nt, PEOPLE)
+tn, cn = numpy_person(nt, PEOPLE)
 rn = nt * 5 * PEOPLE / tn
-ts, rs = run("segment", 100_000, 2)
+ts, rs, cs = run("segment", 100_000, 2)
 
 print(f"person-level Monte Carlo: {PEOPLE:,} people x {TRIALS} trials x 5 years = {PEOPLE * TRIALS * 5:,} draws")
-print(f"  ncm, 1 thread     {t1:8.3f} s  {r1 / 1e6:8.1f} M draws/s")
-print(f"  ncm, 2 threads    {t2:8.3f} s  {r2 / 1e6:8.1f} M draws/s   scaling 1 -> 2 threads: {r2 / r1:.2f}x")
-print(f"  numpy (vectorised, {nt} trials) {tn:8.3f} s  {rn / 1e6:8.1f} M draws/s")
+D = PEOPLE * TRIALS * 5
+print(f"  ncm, 1 thread     {t1:8.3f} s wall  {r1 / 1e6:8.1f} M draws/s   (cpu {c1:.3f} s: {D / c1 / 1e6:.1f} M draws per cpu-second)")
+print(f"  ncm, 2 threads    {t2:8.3f} s wall  {r2 / 1e6:8.1f} M draws/s   (cpu {c2:.3f} s: {D / c2 / 1e6:.1f} M draws per cpu-second)")
+print(f"  scaling 1 -> 2 threads (wall): {r2 / r1:.2f}x; cpu per draw 2 threads / 1 thread: {c2 / c1:.2f}")
+print(f"  numpy (vectorised, {nt} trials) {tn:8.3f} s wall  {rn / 1e6:8.1f} M draws/s   (cpu {cn:.3f} s)")
 print(f"  ncm (2 threads) / numpy throughput: {r2 / rn:.1f}x")
-print(f"segment-level: 20 segments x 100,000 trials x 5 years: ncm {ts:.3f} s (2 threads)")
+print(f"segment-level: 20 segments x 100,000 trials x 5 years: ncm {ts:.3f} s wall (2 threads, cpu {cs:.3f} s)")
+print("(wall-clock figures depend on the load of the machine: compare with `uptime`)")
