@@ -251,6 +251,89 @@ static void test_normal_total_p_deficit(void **state)
     ncm_scenario_free(sc);
 }
 
+/* ---------------------------------------------------------------- systematic factors */
+
+#define POT_CONTRACT                                                                                                   \
+    "{\"schema\": 1, \"name\": \"pot\", \"form\": \"capitated\", \"term_years\": 2,"                                 \
+    " \"value\": {\"by_year\": [\"1000000.00\", \"1000000.00\"]},"                                                     \
+    " \"parties\": [{\"name\": \"CCG\", \"role\": \"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}],"  \
+    " \"components\": [{\"name\": \"capitation\", \"type\": \"capitation\", \"share\": 1},"                            \
+    "  {\"name\": \"outcomes\", \"type\": \"outcome_pot\", \"share\": 0.1, \"carve_from\": \"capitation\"}]}"
+
+static void mean_sd(const double *x, size_t n, double *m, double *sd)
+{
+    double a = 0, b = 0;
+    for (size_t i = 0; i < n; i++) a += x[i];
+    a /= (double)n;
+    for (size_t i = 0; i < n; i++) b += (x[i] - a) * (x[i] - a);
+    *m = a;
+    *sd = sqrt(b / (double)(n - 1));
+}
+
+static void test_systematic_factors(void **state)
+{
+    (void)state;
+    /* 1000 people at 1,000.00 with no individual variance: gross = 100,000,000 pence x (1 - e).
+     * e ~ normal(0.05, 0.02) (clipping at 0 is 2.5 sd away: negligible); score ~ beta(mean 0.6, sd 0.15).
+     * The provider receives 90% of V plus the pot 10% V x score, so score = 1 - (V - cost - result) / (0.1 V). */
+    const char *text = "{\"schema\": \"ncm.scenario/1\", \"term_years\": 2,"
+                       " \"segments\": [{\"name\": \"x\", \"people\": 1000, \"cost\": {\"mean\": \"1000.00\", \"cv\": 0}}],"
+                       " \"efficiency\": {\"delivered\": {\"mean\": 0.05, \"sd\": 0.02}},"
+                       " \"outcomes\": {\"distribution\": \"beta\", \"mean\": 0.6, \"sd\": 0.15},"
+                       " \"designs\": [{\"name\": \"d\", \"contract\": " POT_CONTRACT "}]}";
+    ncm_scenario *sc = load_text(text);
+    size_t N = 10000;
+    ncm_sim_results *r = run(sc, N, 2, NCM_SIM_MODE_SEGMENT);
+    ncm_money *c1 = malloc(N * sizeof *c1), *c2 = malloc(N * sizeof *c2), *res = malloc(N * sizeof *res);
+    double *e = malloc(N * sizeof *e), *sc1 = malloc(N * sizeof *sc1);
+    assert_int_equal(ncm_sim_results_cost(r, 1, c1, N), NCM_OK);
+    assert_int_equal(ncm_sim_results_cost(r, 2, c2, N), NCM_OK);
+    assert_int_equal(ncm_sim_results_trial_values(r, 0, 1, 1, res, N), NCM_OK);
+    for (size_t t = 0; t < N; t++) {
+        assert_int_equal(c1[t], c2[t]); /* e is drawn once per trial; no growth */
+        e[t] = 1.0 - (double)c1[t] / 1e8;
+        sc1[t] = 1.0 - (1e8 - (double)c1[t] - (double)res[t]) / 1e7;
+    }
+    double m, sd;
+    mean_sd(e, N, &m, &sd);
+    if (fabs(m - 0.05) > 4 * 0.02 / sqrt((double)N)) fail_msg("efficiency mean %g", m);
+    if (fabs(sd - 0.02) > 4 * 0.02 / sqrt(2.0 * (double)N)) fail_msg("efficiency sd %g", sd);
+    mean_sd(sc1, N, &m, &sd);
+    /* beta(a, b) with a + b = m (1 - m) / v - 1 = 9.667: kurtosis is mild; use 5 standard errors */
+    if (fabs(m - 0.6) > 4 * 0.15 / sqrt((double)N)) fail_msg("score mean %g", m);
+    if (fabs(sd - 0.15) > 5 * 0.15 / sqrt(2.0 * (double)N)) fail_msg("score sd %g", sd);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+    /* a shock of +10% with probability 0.3 each year, independent: c2 / c1 is 1.1 with probability
+     * 0.3 x 0.7 = 0.21, 1 / 1.1 with 0.21, and 1 with 0.58 */
+    const char *text2 = "{\"schema\": \"ncm.scenario/1\", \"term_years\": 2,"
+                        " \"segments\": [{\"name\": \"x\", \"people\": 1000, \"cost\": {\"mean\": \"1000.00\", \"cv\": 0}}],"
+                        " \"shocks\": [{\"name\": \"winter\", \"probability\": 0.3, \"cost_increase\": 0.1}],"
+                        " \"designs\": [{\"name\": \"d\", \"contract\": " POT_CONTRACT "}]}";
+    sc = load_text(text2);
+    r = run(sc, N, 3, NCM_SIM_MODE_SEGMENT);
+    assert_int_equal(ncm_sim_results_cost(r, 1, c1, N), NCM_OK);
+    assert_int_equal(ncm_sim_results_cost(r, 2, c2, N), NCM_OK);
+    size_t up = 0, down = 0, same = 0;
+    for (size_t t = 0; t < N; t++) {
+        assert_true(c1[t] == 100000000 || c1[t] == 110000000);
+        if (c2[t] > c1[t]) up++;
+        else if (c2[t] < c1[t]) down++;
+        else same++;
+    }
+    double se21 = sqrt(0.21 * 0.79 / (double)N), se58 = sqrt(0.58 * 0.42 / (double)N);
+    assert_true(fabs((double)up / (double)N - 0.21) < 4 * se21);
+    assert_true(fabs((double)down / (double)N - 0.21) < 4 * se21);
+    assert_true(fabs((double)same / (double)N - 0.58) < 4 * se58);
+    free(c1);
+    free(c2);
+    free(res);
+    free(e);
+    free(sc1);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+}
+
 /* ---------------------------------------------------------------- determinism */
 
 static const char *busy_scenario =
@@ -718,6 +801,7 @@ int main(void)
         cmocka_unit_test(test_lognormal_moments),
         cmocka_unit_test(test_gamma_moments),
         cmocka_unit_test(test_normal_total_p_deficit),
+        cmocka_unit_test(test_systematic_factors),
         cmocka_unit_test(test_determinism_threads),
         cmocka_unit_test(test_find_bid),
         cmocka_unit_test(test_cancel),
