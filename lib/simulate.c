@@ -944,6 +944,14 @@ ncm_status ncm_scenario_find_bid(const ncm_scenario *sc, size_t d, const ncm_sim
         hi *= 2;
         st = deficit_at(sc, d, opts, hi, &phi, NULL);
     }
+    /* the answer may lie below the starting bracket: halve lo while it already meets the target */
+    while (!st && lo > tolerance) {
+        st = deficit_at(sc, d, opts, lo, &p, NULL);
+        if (st || p > target) break;
+        hi = lo;
+        phi = p;
+        lo /= 2;
+    }
     while (!st && hi - lo > tolerance) {
         ncm_money mid = lo + (hi - lo) / 2;
         st = deficit_at(sc, d, opts, mid, &p, NULL);

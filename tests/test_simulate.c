@@ -420,6 +420,17 @@ static void test_find_bid(void **state)
     /* the total cost over the term is 102.9m + 103,844,160 + 105m x 1.0302^2 x 0.96 = 313,707,584.15;
      * with a 10% pot earned at 60% from year 2 the break-even bid is above it */
     assert_true(bid > 31370758415LL);
+    /* with the efficiency delivered raised to 80% (costs 63m, 21.6m, 22.3m) the break-even bid is below half the contract value
+     * (306m): the search extends its bracket downwards */
+    assert_int_equal(ncm_scenario_set_number(sc, "efficiency.delivered.mean", 0.8), NCM_OK);
+    assert_int_equal(ncm_scenario_find_bid(sc, 0, &o, 0.1, tol, &bid, &p), NCM_OK);
+    assert_true(bid < 15300000000LL);
+    bids[0] = bid;
+    bids[1] = bid - tol;
+    assert_int_equal(ncm_scenario_deficit_at(sc, 0, &o, 2, bids, pd, mean), NCM_OK);
+    assert_true(pd[0] == 0.0 && pd[1] == 1.0);
+    assert_int_equal(ncm_scenario_find_bid(sc, 0, &o, 1.5, tol, &bid, &p), NCM_ERR_RANGE);
+    assert_non_null(strstr(ncm_last_error(), "target"));
     ncm_scenario_free(sc);
 }
 

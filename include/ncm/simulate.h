@@ -495,7 +495,8 @@ NCM_API ncm_status ncm_scenario_deficit_at(const ncm_scenario *sc, size_t d, con
  * @brief Lowest bid at which P(provider-side deficit over the term) <= @p target, by bisection.
  *
  * The search starts from [lo, hi] = [0.5, 2] x the contract's value, widening hi (doubling up to 64x)
- * until the target is met, then bisects until hi - lo <= @p tolerance. With a fixed seed the
+ * until the target is met and halving lo while it meets it too, then bisects until hi - lo <=
+ * @p tolerance. With a fixed seed the
  * probability is a step function of the bid that does not increase with it, so the answer is the
  * smallest bid on a grid of width @p tolerance that meets the target in these trials; its own Monte
  * Carlo error is that of P(deficit) (about sqrt(target (1 - target) / trials)).
