@@ -671,6 +671,29 @@ static void test_alloc_failures(void **state)
         }
     }
     assert_true(ok);
+    /* from a file with a contract file, and with a CSV population and a resample pool */
+    const char *csvpop = "{\"schema\": \"ncm.scenario/1\", \"term_years\": 1,"
+                         " \"population\": {\"csv\": {\"people\": \"people.csv\"}},"
+                         " \"segments\": [{\"name\": \"65+\", \"min_age\": 65, \"cost\": {\"distribution\": \"resample\"}}],"
+                         " \"designs\": [{\"name\": \"d\", \"contract\": " SIMPLE_CONTRACT("16000.00") "}]}";
+    for (int which = 0; which < 2; which++) {
+        ok = 0;
+        for (unsigned long k = 1; k < 5000 && !ok; k++) {
+            ncm_scenario *s2 = (ncm_scenario *)0x1;
+            ncm_alloc_fail_at(k);
+            ncm_status st = which == 0 ? ncm_scenario_load_file(NCM_TEST_DATA "/simulate/small.json", &s2)
+                                       : ncm_scenario_load_string(csvpop, "s.json", NCM_TEST_DATA "/simulate", &s2);
+            ncm_alloc_fail_at(0);
+            if (st == NCM_OK) {
+                ok = 1;
+                ncm_scenario_free(s2);
+            } else {
+                if (st != NCM_ERR_NOMEM) fail_msg("k=%lu: %d %s", k, st, ncm_last_error());
+                assert_ptr_equal(s2, (ncm_scenario *)0x1);
+            }
+        }
+        assert_true(ok);
+    }
     ncm_scenario *sc = load_text(busy_scenario);
     ok = 0;
     for (unsigned long k = 1; k < 5000 && !ok; k++) {
