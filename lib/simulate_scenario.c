@@ -440,6 +440,16 @@ static ncm_status parse_root(const ctx *cx, ncm_scenario *sc, const json_t *root
         if ((st = parse_population(cx, sc, popj))) return st;
         sc->pop_spec = json_deep_copy(popj);
         if (!sc->pop_spec) return ncmi_nomem("population spec");
+        /* keep CSV paths as they were resolved, so a written scenario loads from any folder */
+        json_t *csvj = json_object_get(sc->pop_spec, "csv");
+        static const char *const which[] = {"people", "diagnoses"};
+        for (int k = 0; csvj && k < 2; k++) {
+            const char *f = json_string_value(json_object_get(csvj, which[k]));
+            if (!f || f[0] == '/' || !cx->base_dir || !*cx->base_dir) continue;
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%s", cx->base_dir, f);
+            if (json_object_set_new(csvj, which[k], json_string(path))) return ncmi_nomem("population spec");
+        }
     }
     json_t *segs = json_object_get(root, "segments");
     if (!segs) return ncmi_error(NCM_ERR_PARSE, "%s: segments: missing", cx->file);

@@ -642,8 +642,23 @@ static void test_csv_population(void **state)
     assert_int_equal(ncm_scenario_segment_place_cost(sc, cost, 3, &places), NCM_ERR_BUFFER);
     /* person mode resampling 85+: every draw is 8,000.00 or 4,000.00 */
     ncm_sim_results *r = run(sc, 500, 2, NCM_SIM_MODE_PERSON);
-    ncm_money g[500];
+    ncm_money g[500], g2[500];
     assert_int_equal(ncm_sim_results_cost(r, 1, g, 500), NCM_OK);
+    /* 65-84 is lognormal, 85+ resamples 8,000.00 or 4,000.00 per person: every total is positive */
+    for (int t = 0; t < 500; t++) assert_true(g[t] > 0);
+    /* written out and read back from another folder: the CSV path still resolves, same results */
+    char pth[] = "/tmp/ncm_sim_csv_XXXXXX";
+    int fd = mkstemp(pth);
+    close(fd);
+    assert_int_equal(ncm_scenario_write_file(sc, pth), NCM_OK);
+    ncm_scenario *back = NULL;
+    if (ncm_scenario_load_file(pth, &back) != NCM_OK) fail_msg("%s", ncm_last_error());
+    ncm_sim_results *r2 = run(back, 500, 1, NCM_SIM_MODE_PERSON);
+    assert_int_equal(ncm_sim_results_cost(r2, 1, g2, 500), NCM_OK);
+    assert_memory_equal(g, g2, sizeof g);
+    ncm_sim_results_free(r2);
+    ncm_scenario_free(back);
+    unlink(pth);
     ncm_sim_results_free(r);
     ncm_scenario_free(sc);
     expect_error("{\"schema\": \"ncm.scenario/1\", \"term_years\": 1, \"population\": {\"csv\": {\"people\": \"nope.csv\"}}, "
