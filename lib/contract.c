@@ -10,6 +10,7 @@
 #include "internal/common.h"
 #include "internal/contract_impl.h"
 #include "internal/json.h"
+#include "internal/outcome_json.h"
 #include "internal/riskshare_json.h"
 
 /* ------------------------------------------------------------------ names */
@@ -55,6 +56,7 @@ static void free_component(ncmi_component *k)
     ncmi_free(k->split_shares);
     ncmi_free(k->cascade);
     ncm_riskshare_free(k->schedule);
+    ncm_outcome_framework_free(k->framework);
     ncmi_free(k->builtin);
 }
 
@@ -403,8 +405,8 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         /* capitation */ {"share", "amounts"},
         /* activity */ {"price", "threshold", "marginal_rate"},
         /* care_coordination */ {"pmpm"},
-        /* outcome_pot */ {"share", "gate", "carve_from"},
-        /* withhold */ {"of", "rate", "earn_back_threshold", "earn_back_below"},
+        /* outcome_pot */ {"share", "gate", "carve_from", "framework"},
+        /* withhold */ {"of", "rate", "earn_back_threshold", "earn_back_below", "framework"},
         /* vat */ {"rate", "on", "vatable_share", "borne_by", "authority"},
         /* transformation */ {"amounts"},
         /* risk_share */ {"base", "schedule", "split", "cascade"},
@@ -668,6 +670,13 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         break;
     }
     }
+    json_t *fwj = json_object_get(o, "framework");
+    if (fwj) {
+        if (!json_is_object(fwj)) return FAIL(&cx, NCM_ERR_PARSE, "framework: must be an ncm.outcomes/1 object");
+        char where[300];
+        snprintf(where, sizeof where, "%s: %s: framework", cx.file, cx.where);
+        if ((st = ncmi_outcome_framework_from_json(fwj, where, &k->framework))) return st;
+    }
     if (k->type == NCM_COMPONENT_VAT && k->has_payee)
         return FAIL(&cx, NCM_ERR_INCONSISTENT, "payee: a vat component pays the authority; give \"authority\" instead");
     return NCM_OK;
@@ -693,18 +702,25 @@ static ncm_status load_components(const ctx *cx, ncm_contract *c, json_t *arr)
     }
     for (size_t i = 0; i < n; i++)
         if ((st = load_component_b(cx, c, i, json_array_get(arr, i)))) return st;
-    /* upper bound on lines per year: members (or 1) per payment line, x2 for risk share plus cascades */
-    size_t m = c->nmembers > 0 ? c->nmembers : 1, lines = 0;
+    /* upper bound on the lines of one settled year: payment lines first (one per payee, two for
+     * activity), then withholds (two per withheld line), VAT (two per taxed line), risk shares (one per
+     * band plus threshold and limit lines, or two per member when pooled, plus cascades) */
+    size_t m = c->nmembers > 0 ? c->nmembers : 1, lines = 0, per_comp[NCM_CONTRACT_MAX_COMPONENTS];
     for (size_t i = 0; i < n; i++) {
         const ncmi_component *k = &c->comps[i];
         size_t per = k->payee == NCMI_PAYEE_MEMBERS ? m : 1;
-        switch (k->type) {
-        case NCM_COMPONENT_ACTIVITY: lines += 2 * per; break;
-        case NCM_COMPONENT_WITHHOLD: lines += 2 * m; break;
-        case NCM_COMPONENT_VAT: lines += 2 * m * k->non; break;
-        case NCM_COMPONENT_RISK_SHARE: lines += 2 * per + 16 + k->ncascade; break;
-        default: lines += per; break;
-        }
+        per_comp[i] = 0;
+        if (k->type <= NCM_COMPONENT_OUTCOME_POT || k->type == NCM_COMPONENT_TRANSFORMATION)
+            per_comp[i] = k->type == NCM_COMPONENT_ACTIVITY ? 2 * per : per;
+        lines += per_comp[i];
+    }
+    for (size_t i = 0; i < n; i++) {
+        const ncmi_component *k = &c->comps[i];
+        if (k->type == NCM_COMPONENT_WITHHOLD) lines += 2 * per_comp[k->of];
+        if (k->type == NCM_COMPONENT_VAT)
+            for (size_t j = 0; j < k->non; j++) lines += 2 * per_comp[k->on[j]];
+        if (k->type == NCM_COMPONENT_RISK_SHARE)
+            lines += (k->payee == NCMI_PAYEE_MEMBERS ? 2 * m : ncm_riskshare_band_count(k->schedule) + 2) + k->ncascade;
     }
     c->max_lines = lines;
     return NCM_OK;
@@ -910,6 +926,11 @@ static json_t *component_json(const ncm_contract *c, const ncmi_component *k)
         break;
     }
     }
+    if (k->framework) {
+        json_t *fj = NULL;
+        if (ncmi_outcome_framework_to_json(k->framework, &fj) != NCM_OK) e = 1;
+        else e |= json_object_set_new(o, "framework", fj);
+    }
     if (e) {
         json_decref(o);
         return NULL;
@@ -976,7 +997,7 @@ ncm_status ncm_contract_to_json(const ncm_contract *c, char *buf, size_t cap, si
     char *s = dump(c);
     if (!s) return ncmi_nomem("contract JSON text");
     size_t n = strlen(s);
-    if (len) *len = n;
+    if (len) *len = n + 1; /* the text ends with a newline */
     if (cap < n + 2) {
         free(s);
         if (buf && cap) buf[0] = 0;
@@ -985,7 +1006,6 @@ ncm_status ncm_contract_to_json(const ncm_contract *c, char *buf, size_t cap, si
     memcpy(buf, s, n);
     buf[n] = '\n';
     buf[n + 1] = 0;
-    if (len) *len = n + 1;
     free(s);
     return NCM_OK;
 }

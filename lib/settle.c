@@ -286,7 +286,8 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
     } else {
         for (size_t m = 0; m < c->nmembers; m++) {
             /* own surplus goes into the pool (member -> commissioner); own deficit is met from it */
-            if ((st = emit(in, o, ki, NCM_LINE_RISK_POOL, c->members[m], comm, -1, bud[m], 1.0, own[m]))) return st;
+            if ((st = emit(in, o, ki, NCM_LINE_RISK_POOL, c->members[m], comm, -1, own[m] < 0 ? -own[m] : own[m], 1.0, own[m])))
+                return st;
         }
         double w[MAXP];
         int any = 0;
@@ -739,6 +740,62 @@ ncm_status ncm_actuals_add_paid(ncm_actuals *a, unsigned year, const char *compo
     return add_paid_idx(a, year, k, p, q, amount);
 }
 
+/* score = total / 100, or 0 when a gate fails or nothing has data */
+static ncm_status score_one(ncm_actuals *a, unsigned year, int k, size_t n, const char *const *id, const double *value,
+                            const double *baseline)
+{
+    const ncmi_component *kc = &a->c->comps[k];
+    ncm_outcome_result *res = NULL;
+    ncm_status st = ncm_outcome_score(kc->framework, n, id, value, baseline, &res);
+    if (st) {
+        char why[600];
+        snprintf(why, sizeof why, "%s", ncm_last_error());
+        return ncmi_error(st, "year %u: component \"%s\": %s", year, kc->name, why);
+    }
+    double total = NAN;
+    int gate = 0;
+    st = ncm_outcome_result_total(res, &total, &gate);
+    ncm_outcome_result_free(res);
+    if (st) return st;
+    double sc = (gate && !isnan(total)) ? total / 100.0 : 0.0;
+    if (sc < 0) sc = 0;
+    if (sc > 1) sc = 1;
+    a->score[(year - 1) * a->nc + (size_t)k] = sc;
+    a->touched[year - 1] = 1;
+    return NCM_OK;
+}
+
+ncm_status ncm_actuals_score_results(ncm_actuals *a, unsigned year, const char *component, size_t n,
+                                     const char *const *measure_id, const double *value, const double *baseline)
+{
+    if (!a || (n && (!measure_id || !value))) return ncmi_error(NCM_ERR_INVALID, "ncm_actuals_score_results: NULL argument");
+    ncm_status st = check_year(a, year);
+    if (st) return st;
+    if (component) {
+        int k = comp_index(a->c, component);
+        if (k < 0 || !a->c->comps[k].framework)
+            return ncmi_error(NCM_ERR_NOT_FOUND, "year %u: no component named \"%s\" with an outcome framework", year, component);
+        return score_one(a, year, k, n, measure_id, value, baseline);
+    }
+    /* all components with a framework: score into a copy first so that a failure changes nothing */
+    double keep[MAXC];
+    int any = 0;
+    for (size_t k = 0; k < a->nc; k++) keep[k] = a->score[(year - 1) * a->nc + k];
+    unsigned char touched = a->touched[year - 1];
+    for (size_t k = 0; k < a->nc && !st; k++) {
+        if (!a->c->comps[k].framework) continue;
+        any = 1;
+        st = score_one(a, year, (int)k, n, measure_id, value, baseline);
+    }
+    if (st) {
+        for (size_t k = 0; k < a->nc; k++) a->score[(year - 1) * a->nc + k] = keep[k];
+        a->touched[year - 1] = touched;
+        return st;
+    }
+    if (!any) return ncmi_error(NCM_ERR_NOT_FOUND, "year %u: the contract has no component with an outcome framework", year);
+    return NCM_OK;
+}
+
 /* ---------------------------------------------------------------- CSV readers */
 
 static ncm_status csv_begin(ncmi_csv *cv, const char *path, const char *const *need, size_t nneed, long *col)
@@ -915,9 +972,11 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
         ncmi_csv_close(&cv);
         return st;
     }
+    unsigned char *seen = ncmi_calloc((size_t)a->term * (a->nc + 1), 1);
+    if (!seen) st = ncmi_nomem("outcome scores");
     for (;;) {
         int eof;
-        if ((st = ncmi_csv_next(&cv, &eof)) || eof) break;
+        if (st || (st = ncmi_csv_next(&cv, &eof)) || eof) break;
         if ((st = ncmi_csv_check_width(&cv))) break;
         unsigned y = 0;
         if ((st = csv_year(&cv, col[0], a->term, &y))) break;
@@ -927,6 +986,7 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
         if (!(s >= 0 && s <= 1)) { st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_RANGE, "score %s is outside [0, 1]", f->s); break; }
         const char *name = col[2] >= 0 ? cv.fields[col[2]].s : "";
         double *slot;
+        size_t sk = a->nc; /* seen slot: the component, or nc for the year's general score */
         if (!name[0]) {
             slot = &b->score_all[y - 1];
         } else {
@@ -936,10 +996,19 @@ ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *path)
                 break;
             }
             slot = &b->score[(y - 1) * a->nc + (size_t)k];
+            sk = (size_t)k;
         }
+        unsigned char *sn = &seen[(size_t)(y - 1) * (a->nc + 1) + sk];
+        if (*sn) {
+            st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_DUPLICATE, "a second score for %s%s%s in year %u",
+                               name[0] ? "\"" : "", name[0] ? name : "every component", name[0] ? "\"" : "", y);
+            break;
+        }
+        *sn = 1;
         *slot = s;
         b->touched[y - 1] = 1;
     }
+    ncmi_free(seen);
     ncmi_csv_close(&cv);
     if (!st) actuals_swap(a, b);
     ncm_actuals_free(b);
@@ -977,6 +1046,105 @@ ncm_status ncm_actuals_read_paid_csv(ncm_actuals *a, const char *path)
     ncmi_csv_close(&cv);
     if (!st) actuals_swap(a, b);
     ncm_actuals_free(b);
+    return st;
+}
+
+typedef struct result_row {
+    unsigned year;
+    int comp; /* -1 = every component with a framework */
+    char *id;
+    double value, baseline;
+    size_t line;
+} result_row;
+
+ncm_status ncm_actuals_read_results_csv(ncm_actuals *a, const char *path)
+{
+    if (!a || !path) return ncmi_error(NCM_ERR_INVALID, "ncm_actuals_read_results_csv: NULL argument");
+    static const char *const need[] = {"year", "measure_id", "value"};
+    long col[3] = {-1, -1, -1};
+    ncmi_csv cv;
+    ncm_status st = csv_begin(&cv, path, need, 3, col);
+    if (st) return st;
+    long ccomp = ncmi_csv_column(&cv, "component"), cbase = ncmi_csv_column(&cv, "baseline");
+    result_row *rows = NULL;
+    size_t nrows = 0, cap = 0;
+    for (;;) {
+        int eof;
+        if ((st = ncmi_csv_next(&cv, &eof)) || eof) break;
+        if ((st = ncmi_csv_check_width(&cv))) break;
+        result_row r = {0, -1, NULL, NAN, NAN, cv.line};
+        if ((st = csv_year(&cv, col[0], a->term, &r.year))) break;
+        const char *cname = ccomp >= 0 ? cv.fields[ccomp].s : "";
+        if (cname[0]) {
+            r.comp = comp_index(a->c, cname);
+            if (r.comp < 0 || !a->c->comps[r.comp].framework) {
+                st = ncmi_csv_fail(&cv, (size_t)ccomp, NCM_ERR_NOT_FOUND, "no component named \"%s\" with an outcome framework", cname);
+                break;
+            }
+        }
+        const ncmi_csv_field *f = &cv.fields[col[2]];
+        if (f->len && ncmi_parse_double(f->s, f->len, &r.value)) {
+            st = ncmi_csv_fail(&cv, (size_t)col[2], NCM_ERR_PARSE, "\"%s\" is not a number", f->s);
+            break;
+        }
+        if (cbase >= 0 && cv.fields[cbase].len &&
+            ncmi_parse_double(cv.fields[cbase].s, cv.fields[cbase].len, &r.baseline)) {
+            st = ncmi_csv_fail(&cv, (size_t)cbase, NCM_ERR_PARSE, "\"%s\" is not a number", cv.fields[cbase].s);
+            break;
+        }
+        if (nrows == cap) {
+            size_t nc = cap ? 2 * cap : 32;
+            result_row *nr = ncmi_realloc_array(rows, nc, sizeof *nr);
+            if (!nr) { st = ncmi_nomem("results"); break; }
+            rows = nr;
+            cap = nc;
+        }
+        r.id = ncmi_strdup(cv.fields[col[1]].s);
+        if (!r.id) { st = ncmi_nomem("results"); break; }
+        rows[nrows++] = r;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s", cv.name);
+    ncmi_csv_close(&cv);
+    ncm_actuals *b = NULL;
+    const char **ids = NULL;
+    double *val = NULL, *base = NULL;
+    if (!st) st = actuals_copy(a, &b);
+    if (!st && nrows) {
+        ids = ncmi_malloc_array(nrows, sizeof *ids);
+        val = ncmi_malloc_array(nrows, sizeof *val);
+        base = ncmi_malloc_array(nrows, sizeof *base);
+        if (!ids || !val || !base) st = ncmi_nomem("results");
+    }
+    /* score each (year, component) group of rows, in the order the groups first appear */
+    for (size_t i = 0; i < nrows && !st; i++) {
+        int first = 1;
+        for (size_t j = 0; j < i && first; j++)
+            if (rows[j].year == rows[i].year && rows[j].comp == rows[i].comp) first = 0;
+        if (!first) continue;
+        size_t m = 0;
+        for (size_t j = i; j < nrows; j++) {
+            if (rows[j].year != rows[i].year || rows[j].comp != rows[i].comp) continue;
+            ids[m] = rows[j].id;
+            val[m] = rows[j].value;
+            base[m] = rows[j].baseline;
+            m++;
+        }
+        const char *cn = rows[i].comp >= 0 ? a->c->comps[rows[i].comp].name : NULL;
+        st = ncm_actuals_score_results(b, rows[i].year, cn, m, ids, val, base);
+        if (st) {
+            char why[700];
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            st = ncmi_error(st, "%s: %s", name, why);
+        }
+    }
+    if (!st) actuals_swap(a, b);
+    ncm_actuals_free(b);
+    for (size_t i = 0; i < nrows; i++) ncmi_free(rows[i].id);
+    ncmi_free(rows);
+    ncmi_free(ids);
+    ncmi_free(val);
+    ncmi_free(base);
     return st;
 }
 
@@ -1078,7 +1246,10 @@ static void describe(const ncm_contract *c, const sline *l, char *b, size_t cap)
     }
     case NCM_LINE_RISK_THRESHOLD: snprintf(b, cap, "variance within the threshold, to the commissioner"); break;
     case NCM_LINE_RISK_LIMIT: snprintf(b, cap, "cap or floor on the provider's share"); break;
-    case NCM_LINE_RISK_POOL: snprintf(b, cap, "own variance pooled (budget less cost)"); break;
+    case NCM_LINE_RISK_POOL:
+        snprintf(b, cap, l->payee == c->commissioner ? "own surplus (budget less cost) paid into the pool"
+                                                     : "own deficit (cost less budget) met from the pool");
+        break;
     case NCM_LINE_RISK_MEMBER:
         snprintf(b, cap, "split of the members' share of the system %s (weight %.6g)", l->payer == c->commissioner ? "gain" : "loss",
                  l->rate);
@@ -1265,6 +1436,16 @@ ncm_status ncm_settle(const ncm_contract *c, const ncm_actuals *a, const ncm_set
 }
 
 size_t ncm_ledger_count(const ncm_ledger *l) { return l ? l->n : 0; }
+
+ncm_status ncm_ledger_years(const ncm_ledger *l, unsigned *years, size_t cap, size_t *count)
+{
+    if (!l) return ncmi_error(NCM_ERR_INVALID, "ncm_ledger_years: NULL ledger");
+    if (count) *count = l->nyears;
+    if (!years) return NCM_OK;
+    if (cap < l->nyears) return ncmi_error(NCM_ERR_BUFFER, "ncm_ledger_years: array of %zu for %zu years", cap, l->nyears);
+    for (size_t i = 0; i < l->nyears; i++) years[i] = l->years[i];
+    return NCM_OK;
+}
 size_t ncm_ledger_party_count(const ncm_ledger *l) { return l ? l->np : 0; }
 const char *ncm_ledger_party_name(const ncm_ledger *l, size_t p) { return l && p < l->np ? l->party[p] : NULL; }
 const char *ncm_ledger_component_name(const ncm_ledger *l, size_t k) { return l && k < l->nc ? l->comp[k] : NULL; }
@@ -1535,6 +1716,8 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
         in.total_cost = total_cost ? total_cost[t] : 0;
         in.party_cost = party_cost ? party_cost + t * np : NULL;
         in.score_all = score ? score[t] : NAN;
+        if (score && !(score[t] >= 0 && score[t] <= 1))
+            return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run: score[%zu] = %g is not in [0, 1]", t, score[t]);
         in.volume = volume ? volume + t * nc : NULL;
         in.mm = member_months ? member_months + t * nc : NULL;
         s->out.n = nfixed;

@@ -168,6 +168,34 @@ static void test_base_is_valid(void **state)
     ncm_contract_free(c);
 }
 
+/* value = previous x (1 + growth) x (1 - efficiency), rounded half-even each year:
+ * 1,000.00 x 1.05 x 0.98 = x 1.029 -> 1,029.00; x 1.029 = 1,058.841 -> 1,058.84 */
+static void test_efficiency_and_forms(void **state)
+{
+    (void)state;
+    char *doc = replace(base_doc, "\"growth\": 0.0", "\"growth\": 0.05, \"efficiency\": 0.02");
+    char *doc2 = replace(doc, "\"term_years\": 2", "\"term_years\": 3");
+    ncm_contract *c = NULL;
+    if (ncm_contract_load_string(doc2, "c.json", &c)) fail_msg("%s", ncm_last_error());
+    ncm_money v;
+    assert_int_equal(ncm_contract_value(c, 2, &v), NCM_OK);
+    assert_int_equal(v, 102900);
+    assert_int_equal(ncm_contract_value(c, 3, &v), NCM_OK);
+    assert_int_equal(v, 105884);
+    ncm_contract_free(c);
+    free(doc);
+    free(doc2);
+    /* a lead-provider contract needs a lead */
+    bad("\"form\": \"prime_provider\"", "\"form\": \"lead_provider\"", NCM_ERR_INCONSISTENT, "needs a party with role lead");
+    doc = replace(base_doc, "\"form\": \"prime_provider\"", "\"form\": \"lead_provider\"");
+    doc2 = replace(doc, "\"role\": \"prime\"", "\"role\": \"lead\"");
+    if (ncm_contract_load_string(doc2, "c.json", &c)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_contract_get_form(c), NCM_FORM_LEAD_PROVIDER);
+    ncm_contract_free(c);
+    free(doc);
+    free(doc2);
+}
+
 static void test_bad_inputs(void **state)
 {
     (void)state;
@@ -275,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_roundtrip_examples), cmocka_unit_test(test_accessors),
         cmocka_unit_test(test_base_is_valid),      cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_alliance_validation), cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_efficiency_and_forms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

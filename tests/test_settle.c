@@ -175,6 +175,13 @@ static void test_bedfordshire(void **state)
     assert_int_equal(payee[3], ccg);
     assert_string_equal(ncm_ledger_what(l, 3), "surplus band [5%, inf): commissioner 50%");
     assert_int_equal(ncm_ledger_keys(l, yr, NULL, NULL, NULL, NULL, 3), NCM_ERR_BUFFER);
+    size_t ny = 0;
+    unsigned ys[5];
+    assert_int_equal(ncm_ledger_years(l, ys, 5, &ny), NCM_OK);
+    assert_int_equal(ny, 5);
+    assert_int_equal(ys[0], 1);
+    assert_int_equal(ys[4], 5);
+    assert_int_equal(ncm_ledger_years(l, ys, 4, &ny), NCM_ERR_BUFFER);
     ncm_ledger_free(l);
     ncm_actuals_free(a);
     ncm_contract_free(c);
@@ -495,6 +502,178 @@ static void test_components(void **state)
     ncm_contract_free(c);
 }
 
+/* A threshold net of which the bands apply, and a cap, show up as their own lines.
+ * Up-front 90% of 1,000,000.00 = 900,000.00 is the base; cost 800,000.00 -> surplus 100,000.00.
+ * Threshold 2% of 900,000 = 18,000.00 stays with the commissioner; the net 82,000.00 is split 50/50
+ * (41,000.00 each); the provider's 41,000.00 is capped at 10,000.00, so 31,000.00 more goes back.
+ * Returned: 41,000 + 18,000 + 31,000 = 90,000.00; the provider keeps 10,000.00.
+ * A deficit of 50,000.00 (cost 950,000.00) is shared 50/50 from the first pound: the commissioner
+ * pays 25,000.00. */
+static void test_threshold_and_cap_lines(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"name\": \"g\", \"form\": \"block\", \"term_years\": 2,"
+        " \"value\": {\"year1\": \"1000000.00\", \"growth\": 0},"
+        " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"}],"
+        " \"components\": [{\"name\": \"up\", \"type\": \"upfront\", \"share\": 0.9},"
+        " {\"name\": \"rs\", \"type\": \"risk_share\", \"base\": \"up\", \"schedule\": {"
+        "\"surplus\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 0.5}],"
+        " \"threshold\": {\"rate\": 0.02, \"gate\": \"net\"}, \"cap\": {\"money\": \"10000.00\"}},"
+        " \"deficit\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 0.5}]}}}]}";
+    ncm_contract *c = load_text(doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(800000)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, P(950000)), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_ledger_count(l), 6);
+    int kind[6];
+    size_t payer[6];
+    ncm_money base[6], amt[6];
+    assert_int_equal(ncm_ledger_keys(l, NULL, kind, NULL, payer, NULL, 6), NCM_OK);
+    assert_int_equal(ncm_ledger_amounts(l, base, NULL, amt, NULL, NULL, 6), NCM_OK);
+    assert_int_equal(kind[1], NCM_LINE_RISK_SHARE);
+    assert_int_equal(base[1], P(82000));
+    assert_int_equal(amt[1], P(41000));
+    assert_int_equal(kind[2], NCM_LINE_RISK_THRESHOLD);
+    assert_int_equal(amt[2], P(18000));
+    assert_int_equal(kind[3], NCM_LINE_RISK_LIMIT);
+    assert_int_equal(amt[3], P(31000));
+    assert_int_equal(payer[3], party(c, "P"));
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000) - P(90000));
+    /* year 2: the commissioner pays its half of the deficit */
+    assert_int_equal(kind[5], NCM_LINE_RISK_SHARE);
+    assert_int_equal(amt[5], P(25000));
+    assert_int_equal(payer[5], party(c, "C"));
+    assert_string_equal(ncm_ledger_what(l, 5), "deficit band [0%, inf): commissioner 50%");
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* An outcome pot scored by an embedded outcome framework (outcome.h) from measure results.
+ * Pot 10% of 1,000,000.00 = 100,000.00. Measures: M1 linear from 50 (floor) to 80 (target): 62 gives
+ * 10 x 12/30 = 4 points; M2 pass/fail at 0.95, a gateway: 0.97 gives 10 points. One domain, equal
+ * weights: (4 + 10) / 20 x 100 = 70 -> score 0.7 -> 70,000.00 earned.
+ * With M2 at 0.90 the gateway fails and nothing is earned. */
+static const char *framework_doc =
+    "{\"schema\": 1, \"name\": \"f\", \"form\": \"block\", \"term_years\": 1,"
+    " \"value\": {\"by_year\": [\"1000000.00\"]},"
+    " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"}],"
+    " \"components\": [{\"name\": \"up\", \"type\": \"upfront\", \"share\": 0.9},"
+    " {\"name\": \"pot\", \"type\": \"outcome_pot\", \"share\": 0.1, \"framework\": {"
+    "\"domains\": [{\"id\": \"d\", \"weight\": 1}],"
+    " \"measures\": [{\"id\": \"M1\", \"name\": \"m1\", \"domain\": \"d\", \"method\": \"linear\","
+    " \"threshold\": 50, \"benchmark\": 80},"
+    " {\"id\": \"M2\", \"name\": \"m2\", \"domain\": \"d\", \"method\": \"pass_fail\", \"threshold\": 0.95,"
+    " \"gateway\": true}]}}]}";
+
+static void test_framework_scored_pot(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(framework_doc);
+    /* the embedded framework survives a write and a reload */
+    size_t len;
+    assert_int_equal(ncm_contract_to_json(c, NULL, 0, &len), NCM_ERR_BUFFER);
+    char *w1 = malloc(len + 1), *w2 = malloc(len + 1);
+    assert_int_equal(ncm_contract_to_json(c, w1, len + 1, NULL), NCM_OK);
+    assert_non_null(strstr(w1, "\"framework\""));
+    ncm_contract *c2 = load_text(w1);
+    assert_int_equal(ncm_contract_to_json(c2, w2, len + 1, NULL), NCM_OK);
+    assert_string_equal(w1, w2);
+    ncm_contract_free(c2);
+    free(w1);
+    free(w2);
+
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const char *ids[2] = {"M1", "M2"};
+    const double val[2] = {62, 0.97};
+    assert_int_equal(ncm_actuals_score_results(a, 1, NULL, 2, ids, val, NULL), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000) + P(70000));
+    ncm_ledger_free(l);
+    /* the same from a results CSV, with the gateway failing */
+    char *f = tmpfile_with("year,measure_id,value\n1,M1,62\n1,M2,0.90\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    /* an unknown measure: the file is named, the actuals are unchanged (still the failed gateway) */
+    f = tmpfile_with("year,measure_id,value,component\n1,M1,80,pot\n1,Z,1,pot\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), f));
+    assert_non_null(strstr(ncm_last_error(), "Z"));
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(900000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    f = tmpfile_with("year,measure_id,value,component\n1,M1,80,up\n");
+    assert_int_equal(ncm_actuals_read_results_csv(a, f), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), ":2:4 (component): no component named \"up\" with an outcome framework"));
+    remove(f);
+    free(f);
+    assert_int_equal(ncm_actuals_score_results(a, 1, "up", 2, ids, val, NULL), NCM_ERR_NOT_FOUND);
+    /* allocation failures while reading results leave nothing behind */
+    f = tmpfile_with("year,measure_id,value\n1,M1,62\n1,M2,0.97\n");
+    int ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_actuals_read_results_csv(a, f);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ok = 1;
+        else assert_int_equal(st, NCM_ERR_NOMEM);
+    }
+    assert_true(ok);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c, "P")), P(970000));
+    ncm_ledger_free(l);
+    remove(f);
+    free(f);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* The line bound per year is tight: an activity line above its threshold (2 lines), VAT funded by the
+ * commissioner on both (4 lines) and a withhold of both (4 lines): 10 lines, nothing else to spare.
+ * 150 x 10.00 with 100 at full price: 1,000.00 + 50 x 10.00 x 0.5 = 250.00; VAT 20%: 200.00 + 50.00,
+ * funded and paid on; withhold 10%: 100.00 and 25.00, earned back at score 0.4: 40.00 and 10.00.
+ * Provider net: 1,250 + 250 - 250 - 125 + 50 = 1,175.00. */
+static void test_tight_line_bound(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"name\": \"b\", \"form\": \"activity\", \"term_years\": 1,"
+        " \"value\": {\"by_year\": [\"0.00\"]},"
+        " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"},"
+        " {\"name\": \"T\", \"role\": \"external\"}],"
+        " \"components\": [{\"name\": \"a\", \"type\": \"activity\", \"price\": \"10.00\", \"threshold\": 100,"
+        " \"marginal_rate\": 0.5},"
+        " {\"name\": \"v\", \"type\": \"vat\", \"rate\": 0.2, \"on\": [\"a\"], \"borne_by\": \"commissioner\","
+        " \"authority\": \"T\"},"
+        " {\"name\": \"w\", \"type\": \"withhold\", \"of\": \"a\", \"rate\": 0.1}]}";
+    ncm_contract *c = load_text(doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "a", 150), NCM_OK);
+    assert_int_equal(ncm_actuals_set_score(a, 1, NULL, 0.4), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_ledger_count(l), 10);
+    assert_int_equal(net(l, 1, party(c, "P")), P(1175));
+    assert_int_equal(net(l, 1, party(c, "T")), P(250));
+    check_balanced(l, 1);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void test_settle_errors(void **state)
 {
     (void)state;
@@ -543,6 +722,73 @@ static void test_settle_errors(void **state)
     ncm_contract_free(c);
 }
 
+static void expect(ncm_status got, ncm_status want, const char *part)
+{
+    if (got != want) fail_msg("status %d (%s), wanted %d", got, ncm_last_error(), want);
+    if (!strstr(ncm_last_error(), part)) fail_msg("message \"%s\" lacks \"%s\"", ncm_last_error(), part);
+}
+
+/* NULL and out-of-range arguments of the public entry points: status and message. */
+static void test_invalid_arguments(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "bedfordshire_msk.json");
+    ncm_actuals *a = NULL;
+    ncm_ledger *l = NULL;
+    ncm_settler *s = NULL;
+    expect(ncm_actuals_create(NULL, &a), NCM_ERR_INVALID, "ncm_actuals_create: NULL argument");
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    expect(ncm_settle(NULL, a, NULL, &l), NCM_ERR_INVALID, "ncm_settle: NULL argument");
+    expect(ncm_settle(c, a, NULL, NULL), NCM_ERR_INVALID, "ncm_settle: NULL argument");
+    expect(ncm_actuals_set_cost(NULL, 1, NULL, 1), NCM_ERR_INVALID, "NULL actuals");
+    expect(ncm_actuals_set_volume(a, 1, NULL, 1), NCM_ERR_INVALID, "ncm_actuals_set_volume: NULL argument");
+    expect(ncm_actuals_read_csv(a, NULL), NCM_ERR_INVALID, "ncm_actuals_read_csv: NULL argument");
+    expect(ncm_actuals_read_paid_csv(NULL, "x"), NCM_ERR_INVALID, "ncm_actuals_read_paid_csv: NULL argument");
+    expect(ncm_actuals_score_results(a, 1, NULL, 1, NULL, NULL, NULL), NCM_ERR_INVALID, "ncm_actuals_score_results");
+    expect(ncm_actuals_score_results(a, 1, NULL, 0, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "no component with an outcome framework");
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(23e6)), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    ncm_money v = 5;
+    expect(ncm_ledger_party_totals(NULL, 0, 0, &v, NULL, NULL, NULL), NCM_ERR_INVALID, "NULL ledger");
+    expect(ncm_ledger_party_totals(l, 0, 2, &v, NULL, NULL, NULL), NCM_ERR_RANGE, "party 2 of 2");
+    assert_int_equal(v, 5);
+    expect(ncm_ledger_risk(l, 2, 2, &v, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "no risk-share result for component 2 in year 2");
+    expect(ncm_ledger_risk(l, 1, 0, &v, NULL, NULL, NULL), NCM_ERR_NOT_FOUND, "component 0 in year 1");
+    assert_int_equal(v, 5);
+    expect(ncm_ledger_amounts(l, &v, NULL, NULL, NULL, NULL, 1), NCM_ERR_BUFFER, "arrays of 1 for 4 lines");
+    expect(ncm_ledger_write_csv(l, "/nonexistent/dir/l.csv"), NCM_ERR_IO, "/nonexistent/dir/l.csv");
+    expect(ncm_ledger_write_json(l, "/nonexistent/dir/l.json"), NCM_ERR_IO, "/nonexistent/dir/l.json");
+    assert_null(ncm_ledger_what(l, 99));
+    assert_null(ncm_ledger_party_name(l, 9));
+    assert_null(ncm_ledger_component_name(l, 9));
+    assert_int_equal(ncm_ledger_count(NULL), 0);
+    expect(ncm_settler_create(NULL, &s), NCM_ERR_INVALID, "ncm_settler_create: NULL argument");
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, NULL), NCM_ERR_INVALID, "ncm_settler_run: NULL argument");
+    ncm_money net2[2];
+    expect(ncm_settler_run(s, 0, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_RANGE, "year 0 is outside the term 1-5");
+    ncm_money two[2] = {P(1), P(2)};
+    double sc[2] = {0.5, NAN};
+    expect(ncm_settler_run(s, 1, 2, two, NULL, sc, NULL, NULL, (ncm_money[4]){0}), NCM_ERR_RANGE, "score[1] = nan is not in [0, 1]");
+    expect(ncm_settler_run(s, 1, 1, NULL, NULL, NULL, NULL, NULL, net2), NCM_ERR_NOT_FOUND,
+           "trial 0, year 1: component \"risk/gain share\": no actual cost");
+    expect(ncm_contract_to_json(NULL, NULL, 0, NULL), NCM_ERR_INVALID, "ncm_contract_to_json: NULL argument");
+    expect(ncm_contract_load_file(NULL, NULL), NCM_ERR_INVALID, "ncm_contract_load_file: NULL argument");
+    ncm_contract *c2 = NULL;
+    expect(ncm_contract_load_file("/nonexistent/c.json", &c2), NCM_ERR_IO, "/nonexistent/c.json: cannot open");
+    expect(ncm_contract_write_file(c, "/nonexistent/dir/c.json"), NCM_ERR_IO, "/nonexistent/dir/c.json");
+    ncm_component_type t = NCM_COMPONENT_VAT;
+    expect(ncm_contract_component_type(c, 3, &t), NCM_ERR_RANGE, "component 3 of 3");
+    assert_int_equal(t, NCM_COMPONENT_VAT);
+    expect(ncm_contract_find_component(c, "bonus", &(size_t){0}), NCM_ERR_NOT_FOUND, "no component named \"bonus\"");
+    assert_string_equal(ncm_line_kind_name(NCM_LINE_RISK_POOL), "risk_pool");
+    assert_string_equal(ncm_line_kind_name((ncm_line_kind)99), "unknown");
+    ncm_settler_free(s);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 static void csv_bad(const ncm_contract *c, int which, const char *text, ncm_status want, const char *part)
 {
     ncm_actuals *a = NULL;
@@ -581,6 +827,7 @@ static void test_csv_errors(void **state)
     csv_bad(c, 0, "year,kind,name,value\n2,cost,,1.00,9\n", NCM_ERR_PARSE, ":2");
     csv_bad(c, 0, "year,kind,name,value\n2,volume,up-front payment,3\n", NCM_ERR_NOT_FOUND, "no activity component named \"up-front payment\"");
     csv_bad(c, 1, "year,score\n2,1.2\n", NCM_ERR_RANGE, ":2:2 (score): score 1.2 is outside [0, 1]");
+    csv_bad(c, 1, "year,score\n2,0.5\n2,0.6\n", NCM_ERR_DUPLICATE, ":3:2 (score): a second score for every component in year 2");
     csv_bad(c, 2, "year,component,payer,payee,amount\n1,bonus,Circle,Bedfordshire CCG,1.00\n", NCM_ERR_NOT_FOUND,
             ":2:2 (component): no component named \"bonus\"");
     csv_bad(c, 2, "year,component,payer,payee,amount\n1,management fee,Circle,Bedfordshire CCG,-1.00\n", NCM_ERR_RANGE,
@@ -707,6 +954,22 @@ static void test_cli(void **state)
     char *s = slurp(sum);
     /* Circle: received 25,175,000 + 662,500; paid out 458,125; cost 23m; result 2,379,375.00 */
     assert_non_null(strstr(s, "Circle,25837500.00,458125.00,25379375.00,23000000.00,2379375.00,25379375.00\n"));
+    /* UnitingCare at the bid with scores and a JSON ledger: the provider's net over five years is
+     * 715,582,900.00 against costs of 762,000,000.00 (worked in test_unitingcare) */
+    snprintf(cmd, sizeof cmd,
+             "%s settle --contract %sunitingcare_bid.json --actuals %sunitingcare_actuals.csv --outcomes "
+             "%sunitingcare_outcomes.csv --out %s --json %s.json --summary > %s.sum",
+             NCM_CLI, EXAMPLES, EXAMPLES, EXAMPLES, out, out, out);
+    assert_int_equal(run(cmd), 0);
+    free(s);
+    s = slurp(sum);
+    assert_non_null(strstr(s, "UnitingCare Partnership,722710000.00,7127100.00,715582900.00,762000000.00,-46417100.00,"));
+    char js[600];
+    snprintf(js, sizeof js, "%s.json", out);
+    char *j = slurp(js);
+    assert_non_null(strstr(j, "\"result\": \"-46417100.00\""));
+    free(j);
+    remove(js);
     /* usage errors exit 2, bad input exits 1 with the message */
     snprintf(cmd, sizeof cmd, "%s settle --contract %sbedfordshire_msk.json --actuals %s 2>/dev/null", NCM_CLI, EXAMPLES, act);
     assert_int_equal(run(cmd), 2);
@@ -829,6 +1092,8 @@ int main(void)
         cmocka_unit_test(test_bedfordshire),          cmocka_unit_test(test_true_up),
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
+        cmocka_unit_test(test_threshold_and_cap_lines), cmocka_unit_test(test_framework_scored_pot),
+        cmocka_unit_test(test_tight_line_bound),     cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   cmocka_unit_test(test_split_small_matches),

@@ -8,18 +8,20 @@ const char ncm_cmd_settle_help[] = "settle a contract against a year's actuals i
 
 int ncm_cmd_settle(int argc, char **argv)
 {
-    const char *contract = NULL, *actuals = NULL, *outcomes = NULL, *paid = NULL, *out = NULL, *json = NULL;
+    const char *contract = NULL, *actuals = NULL, *outcomes = NULL, *results = NULL, *paid = NULL, *out = NULL,
+               *json = NULL;
     int summary = 0;
     const cli_option opts[] = {
         {"contract", &contract, NULL, "FILE  contract JSON (schema 1) (required)"},
         {"actuals", &actuals, NULL, "FILE  actuals CSV: year,kind,name,value; kind cost|volume|member_months (required)"},
         {"outcomes", &outcomes, NULL, "FILE  outcome scores CSV: year,score[,component]"},
+        {"results", &results, NULL, "FILE  measure results CSV scored by the contract's outcome frameworks: year,measure_id,value[,component][,baseline]"},
         {"paid", &paid, NULL, "FILE  payments already made CSV: year,component,payer,payee,amount"},
         {"out", &out, NULL, "FILE  ledger CSV to write: year,component,kind,what,payer,payee,base,rate,amount,paid,balance (required)"},
         {"json", &json, NULL, "FILE  also write the ledger as JSON (lines, per-party totals, risk-share results)"},
         {"summary", NULL, &summary, "print each party's totals for the whole statement to stdout"},
     };
-    int r = cli_parse("settle", "--contract c.json --actuals a.csv [--outcomes o.csv] [--paid p.csv] --out ledger.csv",
+    int r = cli_parse("settle", "--contract c.json --actuals a.csv [--outcomes o.csv] [--results r.csv] [--paid p.csv] --out ledger.csv",
                       opts, sizeof opts / sizeof opts[0], argc, argv);
     if (r) return r < 0 ? CLI_OK : r;
     if (!contract) return cli_usage("settle", "--contract is required");
@@ -32,6 +34,7 @@ int ncm_cmd_settle(int argc, char **argv)
     if (!st) st = ncm_actuals_create(c, &a);
     if (!st) st = ncm_actuals_read_csv(a, actuals);
     if (!st && outcomes) st = ncm_actuals_read_outcomes_csv(a, outcomes);
+    if (!st && results) st = ncm_actuals_read_results_csv(a, results);
     if (!st && paid) st = ncm_actuals_read_paid_csv(a, paid);
     if (!st) st = ncm_settle(c, a, NULL, &l);
     if (!st) st = ncm_ledger_write_csv(l, out);

@@ -15,10 +15,10 @@
  *   1  upfront     100% of the year's value                                       Commissioner -> Community Trust       30,000,000.00
  *   1  upfront     100% of the year's value                                       Commissioner -> Mental Health Trust   20,000,000.00
  *   1  upfront     100% of the year's value                                       Commissioner -> GP Federation         10,000,000.00
- *   1  risk_pool   own variance pooled (budget less cost)                         Acute Trust -> Commissioner            2,000,000.00
- *   1  risk_pool   own variance pooled (budget less cost)                         Community Trust -> Commissioner        1,000,000.00
- *   1  risk_pool   own variance pooled (budget less cost)                         Commissioner -> Mental Health Trust    1,000,000.00
- *   1  risk_pool   own variance pooled (budget less cost)                         GP Federation -> Commissioner          1,500,000.00
+ *   1  risk_pool   own surplus (budget less cost) paid into the pool              Acute Trust -> Commissioner            2,000,000.00
+ *   1  risk_pool   own surplus (budget less cost) paid into the pool              Community Trust -> Commissioner        1,000,000.00
+ *   1  risk_pool   own deficit (cost less budget) met from the pool               Commissioner -> Mental Health Trust    1,000,000.00
+ *   1  risk_pool   own surplus (budget less cost) paid into the pool              GP Federation -> Commissioner          1,500,000.00
  *   1  risk_member split of the members' share of the system gain (weight 0.4)    Commissioner -> Acute Trust              700,000.00
  *   1  risk_member split of the members' share of the system gain (weight 0.3)    Commissioner -> Community Trust          525,000.00
  *   1  risk_member split of the members' share of the system gain (weight 0.2)    Commissioner -> Mental Health Trust      350,000.00
@@ -27,10 +27,10 @@
  *   2  upfront     100% of the year's value                                       Commissioner -> Community Trust       30,000,000.00
  *   2  upfront     100% of the year's value                                       Commissioner -> Mental Health Trust   20,000,000.00
  *   2  upfront     100% of the year's value                                       Commissioner -> GP Federation         10,000,000.00
- *   2  risk_pool   own variance pooled (budget less cost)                         Commissioner -> Acute Trust            2,000,000.00
- *   2  risk_pool   own variance pooled (budget less cost)                         Commissioner -> Community Trust        1,000,000.00
- *   2  risk_pool   own variance pooled (budget less cost)                         Mental Health Trust -> Commissioner    1,000,000.00
- *   2  risk_pool   own variance pooled (budget less cost)                         Commissioner -> GP Federation          1,000,000.00
+ *   2  risk_pool   own deficit (cost less budget) met from the pool               Commissioner -> Acute Trust            2,000,000.00
+ *   2  risk_pool   own deficit (cost less budget) met from the pool               Commissioner -> Community Trust        1,000,000.00
+ *   2  risk_pool   own surplus (budget less cost) paid into the pool              Mental Health Trust -> Commissioner    1,000,000.00
+ *   2  risk_pool   own deficit (cost less budget) met from the pool               Commissioner -> GP Federation          1,000,000.00
  *   2  risk_member split of the members' share of the system loss (weight 0.4)    Acute Trust -> Commissioner              600,000.00
  *   2  risk_member split of the members' share of the system loss (weight 0.3)    Community Trust -> Commissioner          450,000.00
  *   2  risk_member split of the members' share of the system loss (weight 0.2)    Mental Health Trust -> Commissioner      300,000.00

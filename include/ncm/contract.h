@@ -16,7 +16,9 @@
  *   x (1 - efficiency)), half-even to the minor unit, the factor rounded to 12 decimals);
  * - payment components (#ncm_component_type) that compose: up-front share, management fee,
  *   capitation / year-of-care budget line, activity payments, care-coordination fee, outcome pot,
- *   withhold with earn-back, VAT, transformation funding and risk/gain share.
+ *   withhold with earn-back, VAT, transformation funding and risk/gain share. A risk share embeds
+ *   a riskshare.h schedule (or names a built-in one); an outcome pot or withhold may embed an
+ *   outcome.h framework that scores measure results into its score.
  *
  * Settlement (settle.h) turns a contract and a year's actuals into a ledger.
  *
@@ -131,13 +133,15 @@ NCM_API void ncm_contract_free(ncm_contract *c);
 /**
  * @brief Write the contract as canonical JSON text (keys in a fixed order, two-space indent, money as strings).
  *
- * Loading the text gives an equal contract and writing that again gives the same bytes.
+ * The text ends with a newline. Loading it gives an equal contract and writing that again gives
+ * the same bytes.
  * @param c The contract.
  * @param[out] buf Caller's buffer, or NULL with @p cap = 0 to ask for the size.
  * @param cap Size of @p buf in bytes.
- * @param[out] len Receives the length of the text without the terminating NUL (may be NULL).
+ * @param[out] len Receives the length of the text (newline included, NUL excluded); may be NULL.
  * @return #NCM_OK; #NCM_ERR_INVALID for a NULL contract; #NCM_ERR_BUFFER if @p cap is smaller than
- *         the length + 1 (then *len still holds the length needed); #NCM_ERR_NOMEM.
+ *         the length + 1 (then *len still holds the length, and @p buf holds "" if @p cap > 0);
+ *         #NCM_ERR_NOMEM.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_contract_to_json(const ncm_contract *c, char *buf, size_t cap, size_t *len);

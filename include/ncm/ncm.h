@@ -20,10 +20,10 @@
 #include "ncm/synth.h"
 #include "ncm/capitation.h"
 #include "ncm/riskshare.h"
-#include "ncm/outcome.h"
-#include "ncm/savings.h"
 #include "ncm/contract.h"
 #include "ncm/settle.h"
+#include "ncm/outcome.h"
+#include "ncm/savings.h"
 #include "ncm/simulate.h"
 
 #endif /* NCM_NCM_H */

@@ -43,7 +43,9 @@
  *   (name = care-coordination component; value = number);
  * - outcomes: `year,score` with an optional `component` column (empty = every outcome pot and
  *   withhold); score in [0, 1];
- * - paid: `year,component,payer,payee,amount`: payments already made against a component.
+ * - paid: `year,component,payer,payee,amount`: payments already made against a component;
+ * - results: `year,measure_id,value[,component][,baseline]`: measure results scored by the outcome
+ *   framework embedded in an outcome_pot or withhold component (empty component = every one).
  *
  * Thread safety: actuals, ledgers and settlers are used by one thread at a time; separate objects
  * may be used from many threads at once, and many may share one (immutable) contract.
@@ -174,6 +176,28 @@ NCM_API ncm_status ncm_actuals_set_member_months(ncm_actuals *a, unsigned year, 
 NCM_API ncm_status ncm_actuals_set_score(ncm_actuals *a, unsigned year, const char *component, double score);
 
 /**
+ * @brief Score a year's measure results with the outcome framework of an outcome_pot or withhold
+ *        component (its "framework" in the contract; outcome.h) and set that component's score.
+ *
+ * The score is the framework's total / 100, or 0 when a gate fails or no measure has data, so the
+ * pot earned is pot x total / 100 as in ncm_outcome_result_pot() (the rate rounded to 12 decimals).
+ * @param a The actuals.
+ * @param year Contract year.
+ * @param component Name of a component with a framework, or NULL for every such component.
+ * @param n Number of results.
+ * @param measure_id Measure id of each result.
+ * @param value Result of each measure (NaN = no data).
+ * @param baseline The provider's own baseline per result (NaN = the framework's), or NULL.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_RANGE for a year outside the term;
+ *         #NCM_ERR_NOT_FOUND for an unknown component, one without a framework, or an unknown
+ *         measure; the other codes of ncm_outcome_score(); #NCM_ERR_NOMEM.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_actuals_score_results(ncm_actuals *a, unsigned year, const char *component, size_t n,
+                                             const char *const *measure_id, const double *value,
+                                             const double *baseline);
+
+/**
  * @brief Record a payment already made against a component (added to any earlier ones).
  * @param a The actuals.
  * @param year Contract year.
@@ -219,6 +243,17 @@ NCM_API ncm_status ncm_actuals_read_outcomes_csv(ncm_actuals *a, const char *pat
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_actuals_read_paid_csv(ncm_actuals *a, const char *path);
+
+/**
+ * @brief Read measure results from a CSV file (`year,measure_id,value` with optional `component`
+ *        and `baseline` columns) and score them with the components' outcome frameworks (see
+ *        ncm_actuals_score_results()). Nothing is changed on failure.
+ * @param a The actuals.
+ * @param path CSV file.
+ * @return As ncm_actuals_read_csv(), plus the codes of ncm_actuals_score_results().
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_actuals_read_results_csv(ncm_actuals *a, const char *path);
 
 /* ---------------------------------------------------------------- settlement */
 
@@ -279,6 +314,18 @@ NCM_API void ncm_ledger_free(ncm_ledger *l);
  * @since 0.1.0
  */
 NCM_API size_t ncm_ledger_count(const ncm_ledger *l);
+
+/**
+ * @brief The contract years that were settled, in order.
+ * @param l The ledger.
+ * @param[out] years Caller's array, or NULL to ask for the count.
+ * @param cap Size of @p years.
+ * @param[out] count Receives the number of settled years (may be NULL).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p l; #NCM_ERR_BUFFER if @p years is given and @p cap is
+ *         smaller than the count.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_ledger_years(const ncm_ledger *l, unsigned *years, size_t cap, size_t *count);
 
 /**
  * @brief Number of parties (the contract's parties, in its order).

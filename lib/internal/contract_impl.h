@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "ncm/contract.h"
+#include "ncm/outcome.h"
 #include "ncm/riskshare.h"
 #include "internal/common.h"
 
@@ -53,6 +54,7 @@ typedef struct ncmi_component {
     int has_gate;
     double gate;
     int carve_from;       /* component index or -1 */
+    ncm_outcome_framework *framework; /* outcome_pot, withhold: scores results into the score; or NULL */
     int carved_by;        /* (derived) outcome pot carving this component, or -1 */
     /* withhold */
     int of;               /* component index */
