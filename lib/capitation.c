@@ -512,6 +512,17 @@ static inline double lr_w(const double *v, const double *vmul, size_t i)
 static ncm_status lr_split(ncm_money total, const double *v, const double *vmul, size_t n, long double V, ncm_money *out,
                            ncm_budget *rb)
 {
+    if (total > ((ncm_money)1 << 52)) { /* beyond double precision per part: the long double split */
+        double *wv = ncmi_malloc_array(n ? n : 1, sizeof *wv);
+        if (!wv) return ncmi_nomem("largest-remainder split");
+        for (size_t i = 0; i < n; i++) wv[i] = lr_w(v, vmul, i);
+        ncm_status st = ncm_money_split(total, wv, n, out);
+        ncmi_free(wv);
+        if (st == NCM_OK && rb) {
+            rollup_money(rb, 0);
+        }
+        return st;
+    }
     uint32_t *hist = ncmi_calloc(LR_BINS, sizeof *hist);
     if (!hist) return ncmi_nomem("largest-remainder split");
     const double scale = (double)((long double)total / V);

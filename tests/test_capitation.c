@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "ncm/ncm.h"
+#include "internal/csv.h"
 
 #define ASSERT_MSG(part)                                                                                               \
     do {                                                                                                               \
@@ -236,6 +237,11 @@ static void test_fair_shares_hand(void **state)
     assert_int_equal(s[0], 501);
     assert_int_equal(s[1], 500);
 
+    /* the largest envelope there is still adds up exactly */
+    assert_int_equal(ncm_fair_shares(&in, NCM_MONEY_MAX, s, NULL, 3), NCM_OK);
+    assert_true(s[0] + (s[1] + s[2] - NCM_MONEY_MAX) == 0);
+    assert_true(s[2] > s[1] && s[1] > s[0]);
+
     /* bad input, outputs unchanged */
     s[0] = s[1] = s[2] = -5;
     age[1] = -0.9;
@@ -369,6 +375,11 @@ static void test_year_of_care(void **state)
     assert_int_equal(am[0], 170000); /* 20000 + 150000 */
     assert_int_equal(am[1], 395000); /* 20000 + 75000 + 300000 */
     assert_int_equal(ncm_budget_gross(b), 565000);
+    int64_t rows[5] = {0, 1, 2, 3, 4};
+    ncm_budget *b2 = NULL;
+    assert_int_equal(ncm_budget_recalculate(b, &p, rows, 6, NULL, &b2), NCM_ERR_INVALID);
+    ASSERT_MSG("year-of-care");
+    assert_null(b2);
     ncm_budget_free(b);
     /* half-even per person: 200.01 x 6/12 = 100.005 -> 100.00 */
     prices[0] = 20001;
@@ -674,6 +685,16 @@ static void test_midyear(void **state)
     for (int i = 0; i < 4; i++) assert_int_equal(ncm_budget_person_amounts(b0)[i], 120000);
     assert_null(ncm_budget_person_paid(b0));
     ncm_budget_free(b1);
+    /* a mid-year rate change (1,200.00 -> 1,440.00 a year) with the same people: new amounts 1,440 each,
+     * paid 600 each (half of the original 1,200), true-up 840 each */
+    ncm_capitation_options o2 = o;
+    o2.base_rate = 144000;
+    int64_t same[4] = {0, 1, 2, 3};
+    assert_int_equal(ncm_budget_recalculate(b0, &p, same, 6, &o2, &b1), NCM_OK);
+    assert_int_equal(ncm_budget_person_amounts(b1)[2], 144000);
+    assert_int_equal(ncm_budget_person_paid(b1)[2], 60000);
+    assert_int_equal(ncm_budget_gross(b1) - ncm_budget_paid_total(b1), 4 * 84000);
+    ncm_budget_free(b1);
     /* a leaver missing from the mapping */
     b1 = NULL;
     row[3] = -1;
@@ -950,6 +971,85 @@ static void test_population(void **state)
     ncm_population_free(pop);
 }
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* Real data: re-allocate the 2022-23 GMS Global Sum envelope across GMS practices by weighted patients
+ * (NHS Payments to General Practice, ../shared/data/nhs). Independent figures from pandas on the same file:
+ * 4,584 GMS practices with a positive Global Sum and weighted list; envelope 4,183,934,558.77; median
+ * |share - paid| / paid 0.65%, and 92.6% of practices within 5%. */
+static void test_gp_global_sum(void **state)
+{
+    (void)state;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/nhs/payments_to_general_practice_2022_23.csv", NCM_SHARED_DATA);
+    FILE *probe = fopen(path, "r");
+    if (!probe) {
+        printf("skipping: %s is not present (shared NHS data)\n", path);
+        skip();
+    }
+    fclose(probe);
+    ncmi_csv c;
+    assert_int_equal(ncmi_csv_open_file(&c, path), NCM_OK);
+    assert_int_equal(ncmi_csv_read_header(&c), NCM_OK);
+    long ct = ncmi_csv_column(&c, "Contract Type"), gsc = ncmi_csv_column(&c, "Global Sum"),
+         wc = ncmi_csv_column(&c, "Number of Weighted Patients (Last Known Figure)");
+    assert_true(ct >= 0 && gsc >= 0 && wc >= 0);
+    size_t cap = 8192, n = 0;
+    double *w = malloc(cap * sizeof *w);
+    ncm_money *paid = malloc(cap * sizeof *paid), *share = malloc(cap * sizeof *share), E = 0;
+    for (;;) {
+        int eof = 0;
+        assert_int_equal(ncmi_csv_next(&c, &eof), NCM_OK);
+        if (eof) break;
+        if (strcmp(c.fields[ct].s, "GMS") != 0) continue;
+        double wp = 0;
+        ncm_money gs = 0;
+        if (ncmi_parse_double(c.fields[wc].s, c.fields[wc].len, &wp) != 0) continue;
+        if (ncm_money_parse(c.fields[gsc].s, 2, NCM_MONEY_ROUND, &gs) != NCM_OK) continue;
+        if (!(wp > 0) || gs <= 0) continue;
+        assert_true(n < cap);
+        w[n] = wp;
+        paid[n] = gs;
+        E += gs;
+        n++;
+    }
+    ncmi_csv_close(&c);
+    assert_int_equal(n, 4584);
+    assert_int_equal(E, 418393455877);
+    const double *idx[1] = {w};
+    ncm_fair_shares_input in = NCM_FAIR_SHARES_INPUT_INIT;
+    in.nunits = n;
+    in.unit_indices = idx;
+    in.n_unit_indices = 1;
+    assert_int_equal(ncm_fair_shares(&in, E, share, NULL, n), NCM_OK);
+    ncm_money tot = 0;
+    long double W = 0;
+    for (size_t i = 0; i < n; i++) W += w[i];
+    double *rel = malloc(n * sizeof *rel);
+    size_t within5 = 0;
+    for (size_t i = 0; i < n; i++) {
+        tot += share[i];
+        long double exact = (long double)E * w[i] / W; /* second, simple implementation */
+        assert_true(fabsl((long double)share[i] - exact) < 1.0L);
+        rel[i] = fabs((double)(share[i] - paid[i])) / (double)paid[i];
+        within5 += rel[i] < 0.05;
+    }
+    assert_int_equal(tot, E);
+    qsort(rel, n, sizeof *rel, cmp_double);
+    printf("GMS Global Sum: %zu practices, median |share - paid| / paid = %.4f, %.1f%% within 5%%\n", n, rel[n / 2],
+           100.0 * (double)within5 / (double)n);
+    assert_true(rel[n / 2] > 0.005 && rel[n / 2] < 0.008);
+    assert_true(within5 > n * 92 / 100 && within5 < n * 93 / 100);
+    free(rel);
+    free(w);
+    free(paid);
+    free(share);
+}
+
 /* Allocation-failure walk: for k = 1, 2, ... fail the k-th allocation until the call succeeds. */
 #define WALK(call, cleanup, unchanged)                                                                                 \
     do {                                                                                                               \
@@ -983,6 +1083,14 @@ static void test_alloc_failures(void **state)
     WALK(ncm_capitation_run(&p, &o, &b), (void)0, b == NULL);
     int64_t row[4] = {3, 2, 1, 0};
     WALK(ncm_budget_recalculate(b, &p, row, 3, NULL, &b2), ncm_budget_free(b2), b2 == NULL);
+    /* a second level that does not nest in the first (its ids are copied after the fill) */
+    ncm_capitation_people q = p;
+    static const uint32_t cross[4] = {0, 1, 0, 1};
+    q.level_ids[1] = cross;
+    q.level_count[1] = 2;
+    q.unit_names[1] = NULL;
+    b2 = NULL;
+    WALK(ncm_capitation_run(&q, &o, &b2), ncm_budget_free(b2), b2 == NULL);
     ncm_budget_free(b);
     b = NULL;
     ncm_money prices[2] = {100, 200};
@@ -1076,6 +1184,9 @@ static void test_cli(void **state)
     assert_int_equal(run(args, err, sizeof err), 1);
     if (!strstr(err, "units_bad.csv:3:")) fail_msg("stderr: %s", err);
     assert_int_equal(run("fair-shares --envelope 100", err, sizeof err), 2);
+    snprintf(args, sizeof args, "fair-shares --units %s/capitation/units_dup.csv --envelope 100", NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 1);
+    if (!strstr(err, "units_dup.csv:4:1 (unit_id): 'A' appears twice (first on line 2)")) fail_msg("stderr: %s", err);
     /* pace */
     snprintf(args, sizeof args,
              "pace --previous %s/capitation/prev.csv --target %s/capitation/target.csv --envelope 3300.00 --floor 0.01 "
@@ -1087,6 +1198,15 @@ static void test_cli(void **state)
                      "A,1000.00,825.00,1082.14,"))
         fail_msg("alloc.csv: %s", out);
     if (!strstr(out, "C,1000.00,1650.00,1135.72,")) fail_msg("alloc.csv: %s", out);
+    /* targets as fractions (0.25, 0.25, 0.5) are the same shares: same allocations */
+    snprintf(args, sizeof args,
+             "pace --previous %s/capitation/prev.csv --target %s/capitation/target_shares.csv --envelope 3300.00 --floor 0.01 "
+             "--cap 0.05 --out /tmp/ncm_cap_alloc.csv",
+             NCM_TEST_DATA, NCM_TEST_DATA);
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_alloc.csv", out, sizeof out);
+    if (!strstr(out, "A,1000.00,825.00,1082.14,") || !strstr(out, "C,1000.00,1650.00,1135.72,"))
+        fail_msg("alloc.csv: %s", out);
     snprintf(args, sizeof args,
              "pace --previous %s/capitation/prev.csv --target %s/capitation/target_missing.csv --envelope 3300.00 --out "
              "/tmp/ncm_cap_alloc.csv",
@@ -1112,6 +1232,15 @@ static void test_cli(void **state)
     slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
     if (!strstr(out, ",904.77\n") || !strstr(out, "p3,B,N1,X,healthy,") || !strstr(out, ",452.38\n"))
         fail_msg("person budget: %s", out);
+    /* a fixed envelope of 97.00 split by months 12, 6, 12, 8 (sum 38): 30.63157, 15.31578, 30.63157, 20.42105;
+     * floors sum 96.99, the spare penny to the largest remainder (p2): healthy 61.26, LTC 15.32 + 20.42 = 35.74 */
+    snprintf(args, sizeof args, "capitate --people %s/capitation/people.csv --envelope 97.00 --by segment --out %s",
+             NCM_TEST_DATA, "/tmp/ncm_cap_budget.csv");
+    assert_int_equal(run(args, err, sizeof err), 0);
+    slurp("/tmp/ncm_cap_budget.csv", out, sizeof out);
+    assert_string_equal(out, "segment,people,exposure,weighted,amount\n"
+                             "healthy,2,2.000000,2.000000,61.26\n"
+                             "LTC,2,1.166667,1.166667,35.74\n");
     snprintf(args, sizeof args,
              "capitate --people %s/capitation/people.csv --scores %s/capitation/scores_missing.csv --base-rate 1000.00",
              NCM_TEST_DATA, NCM_TEST_DATA);
@@ -1136,7 +1265,7 @@ int main(void)
         cmocka_unit_test(test_stop_loss),       cmocka_unit_test(test_envelope),
         cmocka_unit_test(test_midyear),         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_large_random),    cmocka_unit_test(test_person_properties),
-        cmocka_unit_test(test_population),
+        cmocka_unit_test(test_population),      cmocka_unit_test(test_gp_global_sum),
         cmocka_unit_test(test_alloc_failures),  cmocka_unit_test(test_alloc_population),
         cmocka_unit_test(test_cli),
     };

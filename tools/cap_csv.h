@@ -222,6 +222,38 @@ static inline void cap_put_money(FILE *f, ncm_money v)
     fputs(b, f);
 }
 
+typedef struct cap_name_row {
+    const char *name;
+    size_t row;
+} cap_name_row;
+
+static inline int cap_name_cmp(const void *pa, const void *pb)
+{
+    const cap_name_row *a = pa, *b = pb;
+    int c = strcmp(a->name, b->name);
+    return c ? c : (a->row > b->row) - (a->row < b->row);
+}
+
+/* Fail if a value of column col appears twice (names the line of the second). */
+static inline int cap_check_unique(const char *cmd, const cap_table *t, size_t col)
+{
+    if (t->nrows < 2) return 0;
+    cap_name_row *k = malloc(t->nrows * sizeof *k);
+    if (!k) return cli_failf(cmd, "out of memory");
+    for (size_t i = 0; i < t->nrows; i++) {
+        k[i].name = cap_cell(t, i, col);
+        k[i].row = i;
+    }
+    qsort(k, t->nrows, sizeof *k, cap_name_cmp);
+    int r = 0;
+    for (size_t i = 1; i < t->nrows && !r; i++)
+        if (strcmp(k[i].name, k[i - 1].name) == 0)
+            r = cli_failf(cmd, "%s:%zu:%zu (%s): '%s' appears twice (first on line %zu)", t->path, t->line[k[i].row + 1],
+                          col + 1, t->cell[col], k[i].name, t->line[k[i - 1].row + 1]);
+    free(k);
+    return r;
+}
+
 /* Open --out (NULL or "-" = stdout). */
 static inline FILE *cap_open_out(const char *cmd, const char *path)
 {

@@ -9,71 +9,13 @@
 
 const char ncm_cmd_capitate_help[] = "risk-adjusted capitation budget per unit, segment or person";
 
-/* Read people.csv into a population (public API: ncm_population_from_columns). */
-static int read_people(const char *cmd, const char *path, cap_table *t, ncm_population **pop)
-{
-    int r = cap_table_read(cmd, path, t);
-    if (r) return r;
-    size_t n = t->nrows, idc = 0;
-    if ((r = cap_need_col(cmd, t, "person_id", &idc))) return r;
-    long agec = cap_col(t, "age"), sexc = cap_col(t, "sex"), monc = cap_col(t, "months_enrolled"),
-         segc = cap_col(t, "segment");
-    long geoc[NCM_LEVEL_COUNT];
-    for (int l = 0; l < NCM_LEVEL_COUNT; l++) geoc[l] = cap_col(t, ncm_level_name((ncm_level)l));
-    const char **ids = malloc((n ? n : 1) * sizeof *ids), **seg = malloc((n ? n : 1) * sizeof *seg);
-    const char **geo = malloc((n ? n : 1) * NCM_LEVEL_COUNT * sizeof *geo);
-    int32_t *age = calloc(n ? n : 1, sizeof *age);
-    uint8_t *sex = calloc(n ? n : 1, sizeof *sex);
-    double *months = malloc((n ? n : 1) * sizeof *months);
-    r = 0;
-    if (!ids || !seg || !geo || !age || !sex || !months) r = cli_failf(cmd, "out of memory");
-    for (size_t i = 0; i < n && !r; i++) {
-        ids[i] = cap_cell(t, i, idc);
-        if (segc >= 0) seg[i] = cap_cell(t, i, (size_t)segc);
-        for (int l = 0; l < NCM_LEVEL_COUNT; l++)
-            if (geoc[l] >= 0) geo[(size_t)l * n + i] = cap_cell(t, i, (size_t)geoc[l]);
-        months[i] = 12;
-        if (monc >= 0 && (r = cap_number(cmd, t, i, (size_t)monc, &months[i]))) break;
-        if (agec >= 0) {
-            double a = 0;
-            if ((r = cap_number(cmd, t, i, (size_t)agec, &a))) break;
-            age[i] = (int32_t)a;
-        }
-        if (sexc >= 0) {
-            const char *s = cap_cell(t, i, (size_t)sexc);
-            sex[i] = (s[0] == 'F' || s[0] == 'f') ? NCM_SEX_FEMALE : (s[0] == 'M' || s[0] == 'm') ? NCM_SEX_MALE : NCM_SEX_UNKNOWN;
-        }
-    }
-    if (!r) {
-        ncm_population_columns c;
-        ncm_population_columns_init(&c);
-        c.n = n;
-        c.person_id.values = ids;
-        c.age = age;
-        c.sex = sex;
-        c.months_enrolled = months;
-        for (int l = 0; l < NCM_LEVEL_COUNT; l++)
-            if (geoc[l] >= 0) c.geo[l].values = geo + (size_t)l * n;
-        if (segc >= 0) c.segment.values = seg;
-        ncm_status st = ncm_population_from_columns(&c, pop);
-        if (st) r = cli_failf(cmd, "%s: %s", path, ncm_last_error());
-    }
-    free(ids);
-    free(seg);
-    free(geo);
-    free(age);
-    free(sex);
-    free(months);
-    return r;
-}
-
 int ncm_cmd_capitate(int argc, char **argv)
 {
     const char *cmd = "capitate", *peoplep = NULL, *scoresp = NULL, *rate = NULL, *levelp = NULL, *outp = NULL,
                *by = NULL, *env = NULL;
     int pmpm = 0, normalize = 0;
     const cli_option opts[] = {
-        {"people", &peoplep, NULL, "FILE  people.csv: person_id, practice/network/place/system, months_enrolled, segment (required)"},
+        {"people", &peoplep, NULL, "FILE  people.csv in the population format (person_id, age, sex, practice, ..., months_enrolled, segment) (required)"},
         {"scores", &scoresp, NULL, "FILE  scores.csv: person_id, score (per-person weight; default 1)"},
         {"base-rate", &rate, NULL, "X     base rate per person-year (or per month with --pmpm), exact decimal"},
         {"envelope", &env, NULL, "X     split this fixed envelope instead of using a base rate"},
@@ -107,13 +49,17 @@ int ncm_cmd_capitate(int argc, char **argv)
     }
     ncm_level level = NCM_LEVEL_PRACTICE;
     if (levelp && ncm_level_parse(levelp, &level) != NCM_OK) return cli_usage(cmd, "--level: %s", ncm_last_error());
-    cap_table tp, ts;
+    cap_table ts;
     memset(&ts, 0, sizeof ts);
     ncm_population *pop = NULL;
     ncm_budget *b = NULL;
     double *w = NULL;
     unsigned char *seen = NULL;
-    if ((r = read_people(cmd, peoplep, &tp, &pop))) goto done;
+    ncm_status st = ncm_population_read_csv(peoplep, NULL, NULL, &pop);
+    if (st) {
+        r = cli_fail(cmd, st);
+        goto done;
+    }
     size_t n = ncm_population_size(pop);
     if (scoresp) {
         if ((r = cap_table_read(cmd, scoresp, &ts))) goto done;
@@ -147,7 +93,7 @@ int ncm_cmd_capitate(int argc, char **argv)
                 goto done;
             }
     }
-    ncm_status st = ncm_capitation_population(pop, w, &o, &b);
+    st = ncm_capitation_population(pop, w, &o, &b);
     if (st) {
         r = cli_fail(cmd, st);
         goto done;
@@ -169,7 +115,6 @@ done:
     free(seen);
     ncm_budget_free(b);
     ncm_population_free(pop);
-    cap_table_free(&tp);
     cap_table_free(&ts);
     return r;
 }

@@ -28,7 +28,7 @@ int ncm_cmd_fair_shares(int argc, char **argv)
     cap_table t;
     if ((r = cap_table_read(cmd, units, &t))) return r;
     size_t idcol = 0;
-    if ((r = cap_need_col(cmd, &t, "unit_id", &idcol))) {
+    if ((r = cap_need_col(cmd, &t, "unit_id", &idcol)) || (r = cap_check_unique(cmd, &t, idcol))) {
         cap_table_free(&t);
         return r;
     }

@@ -26,7 +26,7 @@ int ncm_cmd_pace(int argc, char **argv)
                *outp = NULL, *years = NULL, *growth = NULL;
     const cli_option opts[] = {
         {"previous", &prevp, NULL, "FILE  prev.csv: unit_id, allocation (last year, exact decimal) (required)"},
-        {"target", &targp, NULL, "FILE  target.csv: unit_id, target (this year's target or any weight; read as shares) (required)"},
+        {"target", &targp, NULL, "FILE  target.csv: unit_id, target (amounts, shares or weighted populations: any scale, read as shares) (required)"},
         {"envelope", &env, NULL, "X     this year's envelope, exact decimal (required)"},
         {"floor", &fl, NULL, "R     minimum growth for everyone, e.g. 0.01 (default 0)"},
         {"cap", &cp, NULL, "R     largest extra growth toward target, e.g. 0.05 (default 0)"},
@@ -67,7 +67,8 @@ int ncm_cmd_pace(int argc, char **argv)
     double *db = NULL, *da = NULL;
     name_row *idx = NULL;
     if ((r = cap_need_col(cmd, &tp, "unit_id", &pid)) || (r = cap_need_col(cmd, &tp, "allocation", &pal)) ||
-        (r = cap_need_col(cmd, &tt, "unit_id", &tid)) || (r = cap_need_col(cmd, &tt, "target", &tta)))
+        (r = cap_need_col(cmd, &tt, "unit_id", &tid)) || (r = cap_need_col(cmd, &tt, "target", &tta)) ||
+        (r = cap_check_unique(cmd, &tp, pid)) || (r = cap_check_unique(cmd, &tt, tid)))
         goto done;
     if (n == 0) {
         r = cli_failf(cmd, "%s: no units", prevp);
@@ -110,9 +111,14 @@ int ncm_cmd_pace(int argc, char **argv)
             r = cli_failf(cmd, "%s:%zu: unit '%s' is missing from %s", prevp, tp.line[i + 1], key.name, targp);
             goto done;
         }
-        double x = 0;
-        if ((r = cap_number(cmd, &tt, hit->row, tta, &x))) goto done;
-        if ((r = cap_money(cmd, &tt, hit->row, tta, &targ[i]))) goto done;
+        if ((r = cap_number(cmd, &tt, hit->row, tta, &db[i]))) goto done; /* db holds the raw targets for now */
+    }
+    { /* targets of any scale become exact shares of the envelope */
+        ncm_status sst = ncm_money_split(envelope, db, n, targ);
+        if (sst) {
+            r = cli_failf(cmd, "%s: target: %s", targp, ncm_last_error());
+            goto done;
+        }
     }
     envs[0] = envelope;
     for (size_t y = 1; y < ny; y++) {
