@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "ncm/riskshare.h"
 #include "ncm/settle.h"
 #include "ncm/simulate.h"
 #include "internal/contract_impl.h"
@@ -60,6 +61,11 @@ typedef struct dprep {
     ncm_money premium[NCM_CONTRACT_MAX_YEARS];
     double agg_base[NCM_CONTRACT_MAX_YEARS];  /* aggregate attachment, minor units */
     ncm_money cap_year[NCM_CONTRACT_MAX_YEARS];
+    /* risk shares with a cap on the provider's part: schedule and base per year (0 = inactive) */
+    size_t nlim;
+    const ncm_riskshare *lim_rs[8];
+    ncm_money lim_base[8][NCM_CONTRACT_MAX_YEARS];
+    size_t lim_comp_index[8];
 } dprep;
 
 typedef struct run {
@@ -225,6 +231,8 @@ static ncm_status trial_year_cost(const run *R, uint64_t t, unsigned y, double F
     return NCM_OK;
 }
 
+static ncm_status limit_binds(const dprep *p, unsigned y, ncm_money actual, int *hit);
+
 /* Per-thread buffers. */
 typedef struct worker {
     run *R;
@@ -316,6 +324,11 @@ static ncm_status do_chunk(worker *w, uint64_t t0, size_t n)
                 }
                 out[((np * (T + 1)) + y + 1) * N + t] = prov;
                 pcost[(size_t)(y + 1) * N + t] = b[i];
+                if (p->nlim) {
+                    int hit;
+                    if ((st = limit_binds(p, y, b[i], &hit))) return st;
+                    res->limit[d][(size_t)(y + 1) * N + t] = (uint8_t)hit;
+                }
             }
         }
         for (size_t q = 0; q < np1; q++)
@@ -330,6 +343,11 @@ static ncm_status do_chunk(worker *w, uint64_t t0, size_t n)
             ncm_money s = 0;
             for (unsigned y = 1; y <= T; y++) s += pcost[(size_t)y * N + t0 + i];
             pcost[t0 + i] = s;
+            if (p->nlim) {
+                uint8_t any = 0;
+                for (unsigned y = 1; y <= T; y++) any |= res->limit[d][(size_t)y * N + t0 + i];
+                res->limit[d][t0 + i] = any;
+            }
         }
     }
     return NCM_OK;
@@ -416,6 +434,81 @@ static ncm_status worker_init(worker *w, run *R)
 }
 
 /* ------------------------------------------------------------------ preparation */
+
+/* Find the risk shares whose schedule caps the provider's part, and their base in each year (the
+ * base does not depend on the actual cost: it is read from a settlement of the plan). */
+static ncm_status prep_limits(run *R, dprep *p, const double *members_total)
+{
+    const ncm_contract *c = p->c;
+    p->nlim = 0;
+    for (size_t k = 0; k < c->ncomps && p->nlim < 8; k++) {
+        const ncmi_component *q = &c->comps[k];
+        if (q->type != NCM_COMPONENT_RISK_SHARE || !q->schedule) continue;
+        ncm_riskshare_options o;
+        if (ncm_riskshare_get_options(q->schedule, &o) != NCM_OK) continue;
+        if (o.surplus_cap_kind == NCM_RISKSHARE_LIMIT_NONE && o.deficit_cap_kind == NCM_RISKSHARE_LIMIT_NONE) continue;
+        p->lim_rs[p->nlim] = q->schedule;
+        memset(p->lim_base[p->nlim], 0, sizeof p->lim_base[p->nlim]);
+        p->lim_comp_index[p->nlim] = k;
+        p->nlim++;
+    }
+    if (!p->nlim) return NCM_OK;
+    ncm_actuals *a = NULL;
+    ncm_ledger *l = NULL;
+    ncm_status st = ncm_actuals_create(c, &a);
+    for (unsigned y = 1; y <= R->T && !st; y++) {
+        ncm_money v, pc[NCM_CONTRACT_MAX_PARTIES];
+        st = ncm_contract_value(c, y, &v);
+        if (!st && p->bearers > 1) {
+            st = ncm_money_split(v, p->share, p->np, pc);
+            for (size_t q = 0; q < p->np && !st; q++)
+                if (p->share[q] > 0) st = ncm_actuals_set_cost(a, y, ncm_contract_party_name(c, q), pc[q]);
+        } else if (!st) {
+            st = ncm_actuals_set_cost(a, y, NULL, v);
+        }
+        if (!st) st = ncm_actuals_set_score(a, y, NULL, 1.0);
+        for (size_t k = 0; k < p->ncc && !st; k++)
+            st = ncm_actuals_set_member_months(a, y, ncm_contract_component_name(c, (size_t)p->cc[k]), 12.0 * members_total[y - 1]);
+    }
+    if (!st) st = ncm_settle(c, a, NULL, &l);
+    for (size_t j = 0; j < p->nlim && !st; j++)
+        for (unsigned y = 1; y <= R->T; y++) {
+            ncm_money base = 0;
+            if (ncm_ledger_risk(l, y, p->lim_comp_index[j], &base, NULL, NULL, NULL) == NCM_OK && base > 0)
+                p->lim_base[j][y - 1] = base;
+        }
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    return st;
+}
+
+/* 1 if a cap of one of the design's risk shares binds at this actual cost. */
+static ncm_status limit_binds(const dprep *p, unsigned y, ncm_money actual, int *hit)
+{
+    *hit = 0;
+    for (size_t j = 0; j < p->nlim; j++) {
+        ncm_money base = p->lim_base[j][y];
+        if (base <= 0) continue;
+        ncm_money bp[64], adj = 0, prov = 0;
+        size_t nb = ncm_riskshare_band_count(p->lim_rs[j]);
+        if (nb > 64) continue;
+        ncm_status st = ncm_riskshare_explain(p->lim_rs[j], base, actual < 0 ? 0 : actual, NULL, bp, 64, &adj, &prov, NULL);
+        if (st) return st;
+        if (adj == 0) continue;
+        ncm_money before = 0;
+        for (size_t k = 0; k < nb; k++) before += bp[k];
+        ncm_riskshare_options o;
+        ncm_riskshare_get_options(p->lim_rs[j], &o);
+        int surplus = base - actual > 0;
+        ncm_riskshare_limit kind = surplus ? o.surplus_cap_kind : o.deficit_cap_kind;
+        if (kind == NCM_RISKSHARE_LIMIT_NONE) continue;
+        double capv = kind == NCM_RISKSHARE_LIMIT_MONEY ? (double)(surplus ? o.surplus_cap_money : o.deficit_cap_money)
+                                                        : (surplus ? o.surplus_cap_rate : o.deficit_cap_rate) * (double)base;
+        /* the cap binds when the bands alone would give the provider more than it in magnitude */
+        if (fabs((double)before) > capv + 0.5) *hit = 1;
+    }
+    return NCM_OK;
+}
 
 static ncm_status prep_design(run *R, size_t di)
 {
@@ -505,6 +598,7 @@ static ncm_status prep_design(run *R, size_t di)
     }
     ncm_settler_free(s);
     if (st) return ncmi_wrap_error(st, "design \"%s\": planned settlement", d->name);
+    if ((st = prep_limits(R, p, members_total))) return ncmi_wrap_error(st, "design \"%s\": risk-share caps", d->name);
     if (d->has_cap) {
         ncm_money tot = 0, v;
         for (unsigned y = 1; y <= R->T; y++) {
@@ -531,7 +625,10 @@ void ncm_sim_results_free(ncm_sim_results *r)
         }
         if (r->res) ncmi_free(r->res[d]);
         if (r->pcost) ncmi_free(r->pcost[d]);
+        if (r->limit) ncmi_free(r->limit[d]);
     }
+    ncmi_free(r->limit);
+    ncmi_free(r->has_limit);
     ncmi_free(r->design_names);
     ncmi_free(r->party_names);
     ncmi_free(r->nparties);
@@ -560,7 +657,9 @@ static ncm_status results_alloc(const run *R, ncm_sim_results **out)
     r->cap = ncmi_calloc(nd, sizeof *r->cap);
     r->cap_year = ncmi_calloc(nd * T1, sizeof *r->cap_year);
     r->gross = ncmi_malloc_array(T1 * N, sizeof *r->gross);
-    if (!r->design_names || !r->party_names || !r->nparties || !r->res || !r->pcost || !r->has_cap || !r->cap ||
+    r->has_limit = ncmi_calloc(nd, sizeof *r->has_limit);
+    r->limit = ncmi_calloc(nd, sizeof *r->limit);
+    if (!r->has_limit || !r->limit || !r->design_names || !r->party_names || !r->nparties || !r->res || !r->pcost || !r->has_cap || !r->cap ||
         !r->cap_year || !r->gross) {
         ncm_sim_results_free(r);
         return ncmi_nomem("results");
@@ -574,7 +673,9 @@ static ncm_status results_alloc(const run *R, ncm_sim_results **out)
         r->party_names[d] = ncmi_calloc(np1, sizeof **r->party_names);
         r->res[d] = ncmi_malloc_array(np1 * T1, N * sizeof(ncm_money));
         r->pcost[d] = ncmi_malloc_array(T1, N * sizeof(ncm_money));
-        if (!r->design_names[d] || !r->party_names[d] || !r->res[d] || !r->pcost[d]) {
+        r->has_limit[d] = p->nlim > 0;
+        if (p->nlim) r->limit[d] = ncmi_calloc(T1 * N, 1);
+        if (!r->design_names[d] || !r->party_names[d] || !r->res[d] || !r->pcost[d] || (p->nlim && !r->limit[d])) {
             ncm_sim_results_free(r);
             return ncmi_nomem("results");
         }
@@ -787,7 +888,8 @@ static double quantile(const double *x, size_t n, double q)
 }
 
 /* Figures of n values (sorted in place). */
-static void figures(double *x, size_t n, const ncm_money *cost, int has_cap, ncm_money cap, double *v, double *se)
+static void figures(double *x, size_t n, const ncm_money *cost, int has_cap, ncm_money cap, const uint8_t *limit,
+                    double *v, double *se)
 {
     static const double qs[7] = {0.01, 0.05, 0.25, 0.5, 0.75, 0.95, 0.99};
     double m = 0, ss = 0, neg = 0;
@@ -835,6 +937,16 @@ static void figures(double *x, size_t n, const ncm_money *cost, int has_cap, ncm
         out[NCM_SIM_P_CAP] = NAN;
         err[NCM_SIM_P_CAP] = NAN;
     }
+    if (limit) {
+        double hit = 0;
+        for (size_t i = 0; i < n; i++) hit += limit[i];
+        double pl = hit / (double)n;
+        out[NCM_SIM_P_LIMIT] = pl;
+        err[NCM_SIM_P_LIMIT] = sqrt(pl * (1 - pl) / (double)n);
+    } else {
+        out[NCM_SIM_P_LIMIT] = NAN;
+        err[NCM_SIM_P_LIMIT] = NAN;
+    }
     if (v) memcpy(v, out, sizeof out);
     if (se) memcpy(se, err, sizeof err);
 }
@@ -850,7 +962,8 @@ ncm_status ncm_sim_results_stats(const ncm_sim_results *r, size_t d, size_t p, u
     if (!x) return ncmi_nomem("results figures");
     const ncm_money *s = series(r, d, p, year);
     for (size_t i = 0; i < n; i++) x[i] = (double)s[i];
-    figures(x, n, r->pcost[d] + (size_t)year * n, r->has_cap[d], r->cap_year[d * (r->years + 1) + year], value, se);
+    figures(x, n, r->pcost[d] + (size_t)year * n, r->has_cap[d], r->cap_year[d * (r->years + 1) + year],
+            r->has_limit[d] ? r->limit[d] + (size_t)year * n : NULL, value, se);
     ncmi_free(x);
     return NCM_OK;
 }
@@ -867,7 +980,7 @@ ncm_status ncm_sim_results_compare(const ncm_sim_results *r, size_t a, size_t pa
     if (!x) return ncmi_nomem("comparison");
     const ncm_money *sa = series(r, a, pa, year), *sb = series(r, b, pb, year);
     for (size_t i = 0; i < n; i++) x[i] = (double)sa[i] - (double)sb[i];
-    figures(x, n, NULL, 0, 0, value, se);
+    figures(x, n, NULL, 0, 0, NULL, value, se);
     ncmi_free(x);
     return NCM_OK;
 }

@@ -334,6 +334,54 @@ static void test_systematic_factors(void **state)
     ncm_scenario_free(sc);
 }
 
+/* A risk share capping the provider's loss at 2% of the base: with a normal total cost of mean
+ * 1,000,000.00 and sd 20,000.00 against a value of 1,000,000.00 the cap (20,000.00) binds when the
+ * cost exceeds 1,020,000.00: P = 1 - Phi(1) = 0.158655. */
+static void test_risk_share_cap(void **state)
+{
+    (void)state;
+    const char *text =
+        "{\"schema\": \"ncm.scenario/1\", \"term_years\": 1,"
+        " \"segments\": [{\"name\": \"x\", \"people\": 10000, \"cost\": {\"mean\": \"100.00\", \"cv\": 2}}],"
+        " \"designs\": [{\"name\": \"capped\", \"contract\": "
+        "{\"schema\": 1, \"name\": \"capped\", \"form\": \"capitated\", \"term_years\": 1,"
+        " \"value\": {\"by_year\": [\"1000000.00\"]},"
+        " \"parties\": [{\"name\": \"CCG\", \"role\": \"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}],"
+        " \"components\": [{\"name\": \"capitation\", \"type\": \"capitation\", \"share\": 1},"
+        "  {\"name\": \"risk\", \"type\": \"risk_share\", \"base\": \"capitation\", \"schedule\": {\"schema\": "
+        "\"ncm.riskshare/1\", \"surplus\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 1}]},"
+        " \"deficit\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 1}], \"cap\": {\"rate\": 0.02}}}}]}},"
+        " {\"name\": \"uncapped\", \"contract\": " SIMPLE_CONTRACT("1000000.00") "}]}";
+    ncm_scenario *sc = load_text(text);
+    size_t N = 20000;
+    ncm_sim_results *r = run(sc, N, 2, NCM_SIM_MODE_SEGMENT);
+    double st[NCM_SIM_STAT_COUNT], se[NCM_SIM_STAT_COUNT];
+    assert_int_equal(ncm_sim_results_stats(r, 0, 1, 1, st, se, NCM_SIM_STAT_COUNT), NCM_OK);
+    double p = 0.158655;
+    if (fabs(st[NCM_SIM_P_LIMIT] - p) > 4 * sqrt(p * (1 - p) / (double)N))
+        fail_msg("P(limit) %g vs %g", st[NCM_SIM_P_LIMIT], p);
+    /* the provider never loses more than 20,000.00; the commissioner takes the rest */
+    ncm_money *v = malloc(N * sizeof *v), *c = malloc(N * sizeof *c);
+    assert_int_equal(ncm_sim_results_trial_values(r, 0, 1, 1, v, N), NCM_OK);
+    assert_int_equal(ncm_sim_results_cost(r, 1, c, N), NCM_OK);
+    size_t hits = 0;
+    for (size_t t = 0; t < N; t++) {
+        ncm_money want = 100000000 - c[t] < -2000000 ? -2000000 : 100000000 - c[t];
+        assert_int_equal(v[t], want);
+        hits += c[t] - 100000000 > 2000000;
+    }
+    /* P_LIMIT is exactly the share of trials whose loss would have exceeded the cap */
+    assert_true(fabs(st[NCM_SIM_P_LIMIT] - (double)hits / (double)N) < 1e-12);
+    assert_int_equal(ncm_sim_results_stats(r, 0, 1, 0, st, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+    assert_true(fabs(st[NCM_SIM_P_LIMIT] - (double)hits / (double)N) < 1e-12);
+    assert_int_equal(ncm_sim_results_stats(r, 1, 1, 1, st, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+    assert_true(isnan(st[NCM_SIM_P_LIMIT]));
+    free(v);
+    free(c);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+}
+
 /* ---------------------------------------------------------------- determinism */
 
 static const char *busy_scenario =
@@ -851,6 +899,7 @@ int main(void)
         cmocka_unit_test(test_gamma_moments),
         cmocka_unit_test(test_normal_total_p_deficit),
         cmocka_unit_test(test_systematic_factors),
+        cmocka_unit_test(test_risk_share_cap),
         cmocka_unit_test(test_determinism_threads),
         cmocka_unit_test(test_find_bid),
         cmocka_unit_test(test_cancel),

@@ -19,8 +19,8 @@ const char ncm_cmd_evaluate_help[] = "Monte Carlo evaluation of a scenario's con
 #define NCM_REPORT_SCRIPT ""
 #endif
 
-static const char *const stat_names[NCM_SIM_STAT_COUNT] = {"mean", "sd",        "q01",  "q05", "q25",  "q50",
-                                                           "q75",  "q95",       "q99",  "p_deficit", "es05", "p_cap"};
+static const char *const stat_names[NCM_SIM_STAT_COUNT] = {"mean", "sd",  "q01",       "q05",  "q25",   "q50",    "q75",
+                                                           "q95",  "q99", "p_deficit", "es05", "p_cap", "p_limit"};
 
 typedef struct bar {
     int on;
@@ -186,8 +186,8 @@ int ncm_cmd_evaluate(int argc, char **argv)
                 fputc(',', f);
                 csv_str(f, ncm_sim_results_party_name(res, d, p));
                 fprintf(f, ",%u", y);
-                for (int k = 0; k < NCM_SIM_STAT_COUNT; k++) fprintf(f, isnan(sv[k]) ? "," : ",%.6g", sv[k] / (k == NCM_SIM_P_DEFICIT || k == NCM_SIM_P_CAP ? 1 : 100));
-                for (int k = 0; k < NCM_SIM_STAT_COUNT; k++) fprintf(f, isnan(se[k]) ? "," : ",%.6g", se[k] / (k == NCM_SIM_P_DEFICIT || k == NCM_SIM_P_CAP ? 1 : 100));
+                for (int k = 0; k < NCM_SIM_STAT_COUNT; k++) fprintf(f, isnan(sv[k]) ? "," : ",%.6g", sv[k] / (k >= NCM_SIM_P_DEFICIT && k != NCM_SIM_ES05 ? 1 : 100));
+                for (int k = 0; k < NCM_SIM_STAT_COUNT; k++) fprintf(f, isnan(se[k]) ? "," : ",%.6g", se[k] / (k >= NCM_SIM_P_DEFICIT && k != NCM_SIM_ES05 ? 1 : 100));
                 fputc('\n', f);
             }
     if (fclose(f)) goto io_closed;
@@ -331,19 +331,21 @@ int ncm_cmd_evaluate(int argc, char **argv)
         fprintf(f, "Mean gross cost of care over the term: %.2f\n\n", m(g / (double)N));
     }
     fprintf(f, "Result of each party over the term (provider: income - cost; commissioner: planned - actual spend)\n");
-    fprintf(f, "  %-44s %-36s %9s %8s %9s %9s %9s %7s %9s %6s\n", "design", "party", "mean", "sd", "5%", "median",
-            "95%", "P(def)", "ES 5%", "P(cap)");
+    fprintf(f, "  %-44s %-36s %9s %8s %9s %9s %9s %7s %9s %6s %6s\n", "design", "party", "mean", "sd", "5%", "median",
+            "95%", "P(def)", "ES 5%", "P(cap)", "P(lim)");
     for (size_t d = 0; d < nd; d++)
         for (size_t p = 0; p < ncm_sim_results_party_count(res, d); p++) {
             double sv[NCM_SIM_STAT_COUNT], se[NCM_SIM_STAT_COUNT];
             if ((st = ncm_sim_results_stats(res, d, p, 0, sv, se, NCM_SIM_STAT_COUNT))) goto fail;
-            char capb[16] = "-";
+            char capb[16] = "-", limb[16] = "-";
             if (!isnan(sv[NCM_SIM_P_CAP]) && p + 1 == ncm_sim_results_party_count(res, d))
                 snprintf(capb, sizeof capb, "%.3f", sv[NCM_SIM_P_CAP]);
-            fprintf(f, "  %-44.44s %-36.36s %9.2f %8.2f %9.2f %9.2f %9.2f %7.3f %9.2f %6s\n",
+            if (!isnan(sv[NCM_SIM_P_LIMIT]) && p + 1 == ncm_sim_results_party_count(res, d))
+                snprintf(limb, sizeof limb, "%.3f", sv[NCM_SIM_P_LIMIT]);
+            fprintf(f, "  %-44.44s %-36.36s %9.2f %8.2f %9.2f %9.2f %9.2f %7.3f %9.2f %6s %6s\n",
                     ncm_sim_results_design_name(res, d), ncm_sim_results_party_name(res, d, p), m(sv[NCM_SIM_MEAN]),
                     m(sv[NCM_SIM_SD]), m(sv[NCM_SIM_Q05]), m(sv[NCM_SIM_Q50]), m(sv[NCM_SIM_Q95]),
-                    sv[NCM_SIM_P_DEFICIT], m(sv[NCM_SIM_ES05]), capb);
+                    sv[NCM_SIM_P_DEFICIT], m(sv[NCM_SIM_ES05]), capb, limb);
         }
     fprintf(f, "\nProviders' result by year (mean, and P(deficit))\n  %-44s", "design");
     for (unsigned y = 1; y <= T; y++) fprintf(f, "   year %-2u        ", y);
@@ -381,7 +383,9 @@ int ncm_cmd_evaluate(int argc, char **argv)
         else
             fprintf(f, "  %-44.44s  none up to 64 x the contract value\n", ncm_scenario_design_name(sc, d));
     }
-    fprintf(f, "\nMonte Carlo standard errors of every figure are in summary.csv (se_* columns).\n");
+    fprintf(f, "\nP(cap): P(the providers' cost over the term exceeds the design's cap); P(lim): P(a cap of the\n"
+               "contract's risk share on the provider's gain or loss binds in some year).\n");
+    fprintf(f, "Monte Carlo standard errors of every figure are in summary.csv (se_* columns).\n");
     if (fclose(f)) goto io_closed;
     f = NULL;
 

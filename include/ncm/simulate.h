@@ -106,7 +106,9 @@ typedef enum ncm_sim_stat {
     NCM_SIM_P_DEFICIT = 9, /**< Probability that the result is below 0. */
     NCM_SIM_ES05 = 10,     /**< Expected shortfall: mean of the worst 5% of results (minor units). */
     NCM_SIM_P_CAP = 11,    /**< Probability that the provider side's cost exceeds the design's cap (NaN without a cap). */
-    NCM_SIM_STAT_COUNT = 12 /**< Number of figures. */
+    NCM_SIM_P_LIMIT = 12,  /**< Probability that a cap of the contract's risk share on the provider's gain or loss binds
+                                (in the year, or in any year of the term; NaN when no risk share has a cap). */
+    NCM_SIM_STAT_COUNT = 13 /**< Number of figures. */
 } ncm_sim_stat;
 
 /**
@@ -461,7 +463,7 @@ NCM_API ncm_status ncm_sim_results_cost(const ncm_sim_results *r, unsigned year,
  * @param pb Party of the second design.
  * @param year Year 1 to the term, or 0 for the whole term.
  * @param[out] value #NCM_SIM_STAT_COUNT figures of the differences (P_DEFICIT = P(a worse than b);
- *        P_CAP is NaN) (may be NULL).
+ *        P_CAP and P_LIMIT are NaN) (may be NULL).
  * @param[out] se Their Monte Carlo standard errors (may be NULL).
  * @param cap Size of each given array; must be >= #NCM_SIM_STAT_COUNT.
  * @return As ncm_sim_results_stats().

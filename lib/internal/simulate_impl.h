@@ -87,6 +87,8 @@ struct ncm_sim_results {
     ncm_money *cap;            /* per design, over the term */
     ncm_money *cap_year;       /* per design x year (1..T), cap_year[d * (T + 1) + y] */
     ncm_money *gross;          /* [year 0..T][trial] */
+    int *has_limit;            /* per design: the contract has a capped risk share */
+    uint8_t **limit;           /* per design: [year 0..T][trial], 1 if a risk-share cap bound */
 };
 
 /* Free the parts of a scenario (used by loader and ncm_scenario_free). */
