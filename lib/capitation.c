@@ -1458,7 +1458,7 @@ ncm_status ncm_stop_loss(const ncm_stop_loss_options *o, size_t n, const ncm_mon
     for (size_t i = 0; i < n; i++) {
         if (cost[i] < 0) return ncmi_error(NCM_ERR_RANGE, "cost[%zu]: %lld is negative", i, (long long)cost[i]);
         ncm_money c = cost[i], pd = 0;
-        if (c > o->attachment) {
+        if (o->attachment > 0 && c > o->attachment) { /* attachment 0 = no individual cover */
             ncm_money top = (o->limit && c > o->limit) ? o->limit : c;
             if ((st = ncm_money_mul_rate(top - o->attachment, 1.0 - o->coinsurance, NCM_ROUND_HALF_EVEN, &pd))) return st;
         }
@@ -1477,7 +1477,7 @@ ncm_status ncm_stop_loss(const ncm_stop_loss_options *o, size_t n, const ncm_mon
     /* all checks done: write */
     for (size_t i = 0; i < n && (kept || paid); i++) {
         ncm_money c = cost[i], pd = 0;
-        if (c > o->attachment) {
+        if (o->attachment > 0 && c > o->attachment) {
             ncm_money top = (o->limit && c > o->limit) ? o->limit : c;
             ncm_money_mul_rate(top - o->attachment, 1.0 - o->coinsurance, NCM_ROUND_HALF_EVEN, &pd);
         }
@@ -1509,7 +1509,9 @@ ncm_status ncm_stop_loss_expected(const ncm_stop_loss_options *o, double mean, d
     if (!isfinite(mean) || mean <= 0) return ncmi_error(NCM_ERR_RANGE, "mean: %g is not a finite number > 0", mean);
     if (!isfinite(cv) || cv < 0) return ncmi_error(NCM_ERR_RANGE, "cv: %g is not a finite number >= 0", cv);
     double a = (double)o->attachment, L = o->limit ? (double)o->limit : INFINITY, e;
-    if (cv == 0) {
+    if (o->attachment == 0) {
+        e = 0; /* no individual cover */
+    } else if (cv == 0) {
         e = fmax(0.0, fmin(mean, L) - a);
     } else {
         double s2 = log1p(cv * cv), s = sqrt(s2), mu = log(mean) - s2 / 2;

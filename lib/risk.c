@@ -36,6 +36,7 @@ struct ncm_risk_model {
     ncmi_rb rb;
     char *name;
     int prefix_match;
+    int hier_direct; /* option hierarchy_direct: a category drops only its direct children */
     uint32_t nseg;
     uint32_t *seg_name;
     unsigned *seg_flags;
@@ -45,7 +46,7 @@ struct ncm_risk_model {
     uint32_t *name2term; /* per builder name id */
     size_t nnames;
     uint32_t ncat, nw, nfw, ngroup, ninter, nreq;
-    uint64_t *hmask;     /* ncat * nw: descendants of each category */
+    uint64_t *hmask;     /* ncat * nw: what each category drops (descendants, or children with hier_direct) */
     uint64_t *group_mask; /* ngroup * nw */
     uint32_t *inter_term;
     uint64_t *inter_mask; /* ninter * nfw */
@@ -272,8 +273,9 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
         if (it->kind == NCMI_RB_MODEL) mname = nm(rb, it->name);
         else if (it->kind == NCMI_RB_OPTION) {
             if (!strcmp(nm(rb, it->name), "prefix_match")) m->prefix_match = it->value != 0;
+            else if (!strcmp(nm(rb, it->name), "hierarchy_direct")) m->hier_direct = it->value != 0;
             else {
-                st = ncmi_error(NCM_ERR_PARSE, "%soption '%s': unknown option (known: prefix_match)",
+                st = ncmi_error(NCM_ERR_PARSE, "%soption '%s': unknown option (known: prefix_match, hierarchy_direct)",
                                 where(rb, it, wb, sizeof wb), nm(rb, it->name));
                 goto fail;
             }
@@ -548,9 +550,12 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
         for (size_t k = 0; k < nc; k++) m->coef0[k] = isnan(m->coef[k]) ? 0.0 : m->coef[k];
     }
 
-    /* 7. hierarchies: transitive closure with a cycle check. */
+    /* 7. hierarchies: transitive closure with a cycle check. With the option hierarchy_direct (the CMS
+     * importer) a category drops only the children listed for it, as the CMS software does: V28 lists
+     * 62 > 63 and 63 > 202 but not 62 > 202, so HCC62 without HCC63 keeps HCC202. */
     {
         size_t nw = m->nw;
+        uint64_t *direct = NULL;
         reach = ncmi_calloc((size_t)m->ncat * nw + 1, sizeof *reach);
         if (!reach) { st = ncmi_nomem("risk hierarchies"); goto fail; }
         for (size_t i = 0; i < nitems; i++) {
@@ -566,6 +571,11 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
                 SETBIT(reach + (size_t)p * nw, c);
             }
         }
+        if (m->hier_direct) {
+            direct = ncmi_malloc_array((size_t)m->ncat * nw + 1, sizeof *direct);
+            if (!direct) { st = ncmi_nomem("risk hierarchies"); goto fail; }
+            memcpy(direct, reach, ((size_t)m->ncat * nw + 1) * sizeof *direct);
+        }
         for (uint32_t k = 0; k < m->ncat; k++)
             for (uint32_t i = 0; i < m->ncat; i++)
                 if (GETBIT(reach + (size_t)i * nw, k))
@@ -580,9 +590,14 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
                     st = ncmi_error(NCM_ERR_INCONSISTENT, "%shierarchy cycle: '%s' -> '%s' closes a cycle ('%s' is already below '%s')",
                                     where(rb, it, wb, sizeof wb), nm(rb, it->name), nm(rb, rb->mem[it->mem_off + j]),
                                     nm(rb, it->name), nm(rb, rb->mem[it->mem_off + j]));
+                    ncmi_free(direct);
                     goto fail;
                 }
             }
+        }
+        if (direct) {
+            ncmi_free(reach);
+            reach = direct;
         }
         m->hmask = reach;
         reach = NULL;

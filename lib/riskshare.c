@@ -311,6 +311,11 @@ ncm_status ncm_riskshare_apply_bulk(const ncm_riskshare *rs, size_t n, const ncm
 {
     if (!rs || (n > 0 && (!base || !actual)))
         return ncmi_error(NCM_ERR_INVALID, "ncm_riskshare_apply_bulk: NULL schedule or input column");
+    if (provider || commissioner) {
+        /* a first pass without outputs checks every row, so that nothing is written on failure */
+        ncm_status st = ncm_riskshare_apply_bulk(rs, n, base, actual, NULL, NULL);
+        if (st) return st;
+    }
     for (size_t i = 0; i < n; i++) {
         ncm_money p = 0, c = 0;
         ncm_status st = apply_one(rs, base[i], actual[i], NULL, NULL, NULL, &p, &c, i, 1);

@@ -394,6 +394,12 @@ ncm_status ncm_mssp_settle(const ncm_mssp_tracks *t, size_t n, const uint32_t *t
 {
     if (!t || (n && (!track || !beneficiaries || !benchmark || !expenditure || !quality_met || !quality_score)))
         return ncmi_error(NCM_ERR_INVALID, "ncm_mssp_settle: NULL table or input column");
+    if (savings_rate || msr_out || generated || sharing_rate || earned) {
+        /* a first pass without outputs checks every row, so that nothing is written on failure */
+        ncm_status st = ncm_mssp_settle(t, n, track, beneficiaries, benchmark, expenditure, quality_met, quality_score,
+                                        alt_quality_met, msr, revenue, NULL, NULL, NULL, NULL, NULL);
+        if (st) return st;
+    }
     for (size_t i = 0; i < n; i++) {
         if (track[i] >= t->n) return ncmi_error(NCM_ERR_INVALID, "track[%zu]: %u is not a row of the %zu-row track table", i, track[i], t->n);
         const track_row *tr = &t->rows[track[i]];

@@ -120,6 +120,15 @@ static ncm_status mulr(const yin *in, const ncmi_component *k, ncm_money a, doub
     return NCM_OK;
 }
 
+/* total += the amounts of lines [first, o->n), checked (a sum of lines can exceed the money range). */
+static ncm_status add_lines(const yin *in, const yout *o, size_t first, const ncmi_component *k, ncm_money *total)
+{
+    for (size_t j = first; j < o->n; j++)
+        if (ncm_money_add(*total, o->lines[j].amount, total) != NCM_OK)
+            return yfail(in, NCM_ERR_OVERFLOW, "component \"%s\": total of its lines out of range", k->name);
+    return NCM_OK;
+}
+
 static void member_weights(const ncm_contract *c, double *w)
 {
     for (size_t m = 0; m < c->nmembers; m++) w[m] = c->parties[c->members[m]].value_share;
@@ -183,7 +192,8 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
                 const sline *l = &o->lines[i];
                 if (l->comp != k->base) continue;
                 for (size_t m = 0; m < c->nmembers; m++)
-                    if (l->payee == c->members[m]) bud[m] += l->amount;
+                    if (l->payee == c->members[m] && ncm_money_add(bud[m], l->amount, &bud[m]) != NCM_OK)
+                        return yfail(in, NCM_ERR_OVERFLOW, "component \"%s\": member budget out of range", k->name);
             }
         } else {
             double w[MAXP];
@@ -333,7 +343,7 @@ static ncm_status settle_fixed(const ncm_contract *c, const yin *in, yout *o, nc
             continue;
         }
         if (st) return st;
-        for (size_t j = first; j < o->n; j++) total[i] += o->lines[j].amount;
+        if ((st = add_lines(in, o, first, k, &total[i]))) return st;
     }
     return NCM_OK;
 }
@@ -411,7 +421,7 @@ static ncm_status settle_variable(const ncm_contract *c, const yin *in, yout *o,
             continue;
         }
         if (st) return st;
-        for (size_t j = first; j < o->n; j++) total[i] += o->lines[j].amount;
+        if ((st = add_lines(in, o, first, k, &total[i]))) return st;
     }
     /* outcome pots */
     for (size_t i = 0; i < c->ncomps; i++) {
@@ -424,7 +434,7 @@ static ncm_status settle_variable(const ncm_contract *c, const yin *in, yout *o,
         if ((st = mulr(in, k, pot[i], r, &amt))) return st;
         size_t first = o->n;
         if ((st = pay(c, in, o, i, NCM_LINE_OUTCOME, k->payer, k->payee, pot[i], r, amt))) return st;
-        for (size_t j = first; j < o->n; j++) total[i] += o->lines[j].amount;
+        if ((st = add_lines(in, o, first, k, &total[i]))) return st;
     }
     /* withholds */
     for (size_t i = 0; i < c->ncomps; i++) {
@@ -1649,8 +1659,9 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
     for (size_t p = 0; p < np; p++) fixed_net[p] = 0;
     for (size_t i = 0; i < nfixed; i++) {
         const sline *l = &s->out.lines[i];
-        fixed_net[l->payee] += l->amount;
-        fixed_net[l->payer] -= l->amount;
+        if (ncm_money_add(fixed_net[l->payee], l->amount, &fixed_net[l->payee]) != NCM_OK ||
+            ncm_money_sub(fixed_net[l->payer], l->amount, &fixed_net[l->payer]) != NCM_OK)
+            return ncmi_error(NCM_ERR_OVERFLOW, "ncm_settler_run: year %u: a party's net is out of range", year);
     }
     for (size_t t = 0; t < n; t++) {
         in.trial = t;
@@ -1670,8 +1681,9 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
         memcpy(net, fixed_net, np * sizeof *net);
         for (size_t i = nfixed; i < s->out.n; i++) {
             const sline *l = &s->out.lines[i];
-            net[l->payee] += l->amount;
-            net[l->payer] -= l->amount;
+            if (ncm_money_add(net[l->payee], l->amount, &net[l->payee]) != NCM_OK ||
+                ncm_money_sub(net[l->payer], l->amount, &net[l->payer]) != NCM_OK)
+                return ncmi_error(NCM_ERR_OVERFLOW, "ncm_settler_run: trial %zu, year %u: a party's net is out of range", t, year);
         }
     }
     return NCM_OK;

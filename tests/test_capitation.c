@@ -573,6 +573,30 @@ static void test_stop_loss(void **state)
     ASSERT_MSG("mean");
 }
 
+/* Review 2026-11-24: with the default (zero) attachment, an aggregate-only stop-loss used to pay every
+ * person's whole cost through the individual cover (attachment 0 was read as "cover from the first
+ * pound"), so the provider kept nothing and the aggregate never attached.
+ * Hand: costs 500.00 + 400.00 + 300.00 = 1,200.00; no individual cover; aggregate attaches at
+ * 1.10 x 1,000.00 = 1,100.00 and pays (1 - 0) x (1,200.00 - 1,100.00) = 100.00; provider keeps 1,100.00. */
+static void test_stop_loss_aggregate_only(void **state)
+{
+    (void)state;
+    ncm_stop_loss_options o = NCM_STOP_LOSS_OPTIONS_INIT;
+    o.aggregate_threshold = 1.10;
+    o.expected_total = 100000;
+    ncm_money cost[3] = {50000, 40000, 30000}, kept[3], paid[3], tk = 0, ip = -1, ap = 0;
+    assert_int_equal(ncm_stop_loss(&o, 3, cost, kept, paid, &tk, &ip, &ap), NCM_OK);
+    assert_int_equal(ip, 0);
+    assert_int_equal(paid[0], 0);
+    assert_int_equal(kept[0], 50000);
+    assert_int_equal(ap, 10000);
+    assert_int_equal(tk, 110000);
+    /* and no individual premium either */
+    double e = -1;
+    assert_int_equal(ncm_stop_loss_expected(&o, 100000, 1.0, &e), NCM_OK);
+    assert_true(e == 0.0);
+}
+
 static void test_envelope(void **state)
 {
     (void)state;
@@ -1321,7 +1345,7 @@ int main(void)
         cmocka_unit_test(test_fair_shares_hand), cmocka_unit_test(test_fair_shares_properties),
         cmocka_unit_test(test_pool_share),      cmocka_unit_test(test_year_of_care),
         cmocka_unit_test(test_pace_hand),       cmocka_unit_test(test_pace_properties),
-        cmocka_unit_test(test_stop_loss),       cmocka_unit_test(test_envelope),
+        cmocka_unit_test(test_stop_loss),       cmocka_unit_test(test_stop_loss_aggregate_only),       cmocka_unit_test(test_envelope),
         cmocka_unit_test(test_midyear),         cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_large_random),    cmocka_unit_test(test_person_properties),
         cmocka_unit_test(test_population),      cmocka_unit_test(test_gp_global_sum),

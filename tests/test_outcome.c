@@ -294,6 +294,13 @@ static void test_withhold(void **state)
     double tbad[2] = {1, 0};
     assert_int_equal(ncm_withhold_settle(1, fee, 0.05, s2, 2, tbad, tfr, w, e, rec), NCM_ERR_INCONSISTENT);
     expect_msg("tier_min[1]");
+    /* Review 2026-11-24: a bad row after good ones used to leave the good rows' outputs written.
+     * Row 0 (fee 100,000.00) is fine, row 1 has a negative fee: nothing may be written. */
+    ncm_money fee2[2] = {10000000, -1}, w2[2] = {7, 7}, e2[2] = {7, 7}, r2[2] = {7, 7};
+    double sc2[2] = {1, 1};
+    assert_int_equal(ncm_withhold_settle(2, fee2, 0.05, sc2, 0, NULL, NULL, w2, e2, r2), NCM_ERR_RANGE);
+    expect_msg("fee[1]");
+    assert_int_equal(w2[0], 7); assert_int_equal(e2[0], 7); assert_int_equal(r2[0], 7);
 }
 
 /* Independent Poisson CDF: direct summation of pmf terms in log space outward from the mode. */

@@ -359,9 +359,16 @@ static void test_cms_v28(void **state)
         {"v15", 55, 'F', "CPD", 1, 0, "E1169", NULL, 0},
         /* CND M57 I509: CND_M55_59 0.283 + CND_HCC226 0.442 + D1 0 = 0.725 */
         {"v16", 57, 'M', "CND", 1, 0, "I509", NULL, 0},
+        /* 17 (review 2026-11-24): hierarchies.csv lists 62 > 63 and 63 > 202 but not 62 > 202; the CMS
+         *    software zeroes HCC202 only when HCC63 is present. With HCC62 (T8640) and HCC202 (R402224)
+         *    and no HCC63, 202 stays (the library used to close the chain and drop it):
+         *    CNA_M70_74 0.396 + HCC62 0.376 + HCC202 0.543 + D2 0 = 1.315 */
+        {"v17", 70, 'M', "CNA", 0, 0, "T8640 R402224", NULL, 0},
+        /* 18: HCC63 (K7210) does drop HCC202: 0.396 + HCC63 0.962 + D1 0 = 1.358 */
+        {"v18", 70, 'M', "CNA", 0, 0, "K7210 R402224", NULL, 0},
     };
     static const double want[] = {1.034, 0.845, 5.035, 0.238, 0.447, 0.654, 0.396, 2.901, 0.471, 0.106,
-                                  0.782, 0.876, 1.209, 0.711, 0.728, 0.634, 0.725};
+                                  0.782, 0.876, 1.209, 0.711, 0.728, 0.634, 0.725, 1.315, 1.358};
     size_t n = sizeof P / sizeof P[0];
     ncm_population *pop = make_pop(P, n);
     double raw[32];
@@ -373,6 +380,8 @@ static void test_cms_v28(void **state)
     check_terms(r, 5, "F35_44 HCC22 D1");
     check_terms(r, 6, "M70_74");
     check_terms(r, 7, "M70_74 HCC223 D1");
+    check_terms(r, 17, "M70_74 HCC62 HCC202 D2");
+    check_terms(r, 18, "M70_74 HCC63 D1");
     ncm_risk_result_free(r);
     ncm_population_free(pop);
     ncm_risk_model_free(m);

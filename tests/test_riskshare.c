@@ -231,9 +231,12 @@ static void test_validation(void **state)
     assert_int_equal(c, 43);
     ncm_money bv[1];
     assert_int_equal(ncm_riskshare_explain(rs, 10, 5, bv, NULL, 1, NULL, NULL, NULL), NCM_ERR_BUFFER);
-    ncm_money b[3] = {100, 100, -1}, a[3] = {50, 50, 50}, po[3], co[3];
+    ncm_money b[3] = {100, 100, -1}, a[3] = {50, 50, 50}, po[3] = {7, 7, 7}, co[3] = {7, 7, 7};
     assert_int_equal(ncm_riskshare_apply_bulk(rs, 3, b, a, po, co), NCM_ERR_RANGE);
     expect_msg("base[2]");
+    /* review 2026-11-24: rows 0 and 1 are valid but nothing may be written when row 2 fails */
+    assert_int_equal(po[0], 7);
+    assert_int_equal(co[1], 7);
     ncm_riskshare_free(rs);
     ncm_riskshare_free(NULL);
 }

@@ -176,8 +176,12 @@ static void test_errors(void **state)
     expect_msg("quality_score[1]");
     q[1] = 0.9;
     b[1] = 0;
+    earned[0] = earned[1] = 7;
     assert_int_equal(ncm_mssp_settle(t, 2, idx, n, b, e, met, q, NULL, msr, NULL, NULL, NULL, NULL, NULL, earned), NCM_ERR_RANGE);
     expect_msg("benchmark[1]");
+    /* review 2026-11-24: row 0 is valid (it would earn 0.40 x 100.00 x 0.98 = 39.20) but nothing may be
+     * written when row 1 fails */
+    assert_int_equal(earned[0], 7);
     idx[1] = 99;
     assert_int_equal(ncm_mssp_settle(t, 2, idx, n, b, e, met, q, NULL, msr, NULL, NULL, NULL, NULL, NULL, earned), NCM_ERR_INVALID);
     expect_msg("track[1]: 99");

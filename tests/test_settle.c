@@ -639,6 +639,41 @@ static void test_framework_scored_pot(void **state)
     ncm_contract_free(c);
 }
 
+/* Review 2026-11-24: a component's total (the risk-share base) and the bulk settler's party nets were
+ * summed unchecked, so two lines near the money limit overflowed (undefined behaviour; UBSan:
+ * settle.c "signed integer overflow"). Price 50,000,000,000,000,000.00 = 5e18 minor units, threshold 1,
+ * marginal rate 1, volume 2: lines 5e18 + 5e18 = 1e19 > INT64_MAX (about 9.22e18): both entry points
+ * must report NCM_ERR_OVERFLOW naming the component, and leave the ledger pointer unchanged. */
+static void test_component_total_overflow(void **state)
+{
+    (void)state;
+    const char *doc =
+        "{\"schema\": 1, \"name\": \"o\", \"form\": \"activity\", \"term_years\": 1,"
+        " \"value\": {\"by_year\": [\"0.00\"]},"
+        " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"}],"
+        " \"components\": [{\"name\": \"a\", \"type\": \"activity\", \"price\": \"50000000000000000.00\","
+        " \"threshold\": 1, \"marginal_rate\": 1},"
+        " {\"name\": \"rs\", \"type\": \"risk_share\", \"base\": \"a\", \"schedule\": \"circle_bedfordshire\"}]}";
+    ncm_contract *c = load_text(doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_volume(a, 1, "a", 2), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, 100), NCM_OK);
+    ncm_ledger *l = (ncm_ledger *)&a; /* a sentinel that must survive */
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_ERR_OVERFLOW);
+    assert_non_null(strstr(ncm_last_error(), "component \"a\""));
+    assert_true(l == (ncm_ledger *)&a);
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    ncm_money tc[1] = {100}, netv[2] = {0, 0};
+    int64_t vol[2] = {2, 0};
+    assert_int_equal(ncm_settler_run(s, 1, 1, tc, NULL, NULL, vol, NULL, netv), NCM_ERR_OVERFLOW);
+    assert_non_null(strstr(ncm_last_error(), "trial 0, year 1: component \"a\""));
+    ncm_settler_free(s);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 /* The line bound per year is tight: an activity line above its threshold (2 lines), VAT funded by the
  * commissioner on both (4 lines) and a withhold of both (4 lines): 10 lines, nothing else to spare.
  * 150 x 10.00 with 100 at full price: 1,000.00 + 50 x 10.00 x 0.5 = 250.00; VAT 20%: 200.00 + 50.00,
@@ -1062,7 +1097,7 @@ int main(void)
         cmocka_unit_test(test_unitingcare),           cmocka_unit_test(test_alliance_by_value),
         cmocka_unit_test(test_alliance_other_splits), cmocka_unit_test(test_components),
         cmocka_unit_test(test_threshold_and_cap_lines), cmocka_unit_test(test_framework_scored_pot),
-        cmocka_unit_test(test_tight_line_bound),     cmocka_unit_test(test_invalid_arguments),
+        cmocka_unit_test(test_tight_line_bound), cmocka_unit_test(test_component_total_overflow),     cmocka_unit_test(test_invalid_arguments),
         cmocka_unit_test(test_settle_errors),         cmocka_unit_test(test_csv_errors),
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   

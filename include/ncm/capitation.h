@@ -612,15 +612,15 @@ NCM_API ncm_status ncm_pace_project(const ncm_pace_options *opts, size_t n, cons
 /**
  * @brief Individual and aggregate stop-loss terms (versioned options struct).
  *
- * Individual: for a person with cost c, protection pays (1 - coinsurance) x (min(c, limit) - a)^+,
- * rounded half-even; the provider keeps the rest. Aggregate (when @c aggregate_threshold > 0): the
+ * Individual (when @c attachment > 0): for a person with cost c, protection pays
+ * (1 - coinsurance) x (min(c, limit) - a)^+, rounded half-even; the provider keeps the rest. Aggregate (when @c aggregate_threshold > 0): the
  * provider's retained total R beyond T = aggregate_threshold x expected_total is paid
  * (1 - aggregate_coinsurance) x (R - T)^+ by the aggregate protection.
  * @since 0.1.0
  */
 typedef struct ncm_stop_loss_options {
     unsigned version;             /**< #NCM_STOP_LOSS_OPTIONS_VERSION. */
-    ncm_money attachment;         /**< Individual attachment point a, minor units, >= 0. */
+    ncm_money attachment;         /**< Individual attachment point a, minor units, >= 0; 0 = no individual cover (as in #NCM_STOP_LOSS_OPTIONS_INIT), so that an aggregate-only contract pays nothing per person. */
     double coinsurance;           /**< Share above the attachment the provider still bears, 0 to 1. */
     ncm_money limit;              /**< Cost above which nothing more is covered, > a; 0 = no limit. */
     double aggregate_threshold;   /**< Aggregate attachment as a fraction of expected (1.10 = 110%); 0 = none. */
@@ -663,7 +663,7 @@ NCM_API ncm_status ncm_stop_loss(const ncm_stop_loss_options *opts, size_t n, co
  * With sigma^2 = ln(1 + cv^2) and mu = ln(mean) - sigma^2/2, E[min(c, x)] = mean x Phi((ln x - mu -
  * sigma^2)/sigma) + x (1 - Phi((ln x - mu)/sigma)), and the expected protection is
  * (1 - coinsurance) x (E[min(c, L)] - E[min(c, a)]) (closed form; L = infinity without a limit).
- * @param opts The terms (individual part only).
+ * @param opts The terms (individual part only; attachment 0 = no individual cover, expected 0).
  * @param mean Mean annual cost per person, minor units (as a double), > 0.
  * @param cv Coefficient of variation of the cost, >= 0 (0 = every person costs the mean).
  * @param[out] expected Expected protection paid per person, minor units (a double; multiply by the

@@ -11,7 +11,8 @@
  *    codes the model does not know are counted per person and in total, never silently dropped;
  * 2. code edits by age and sex replace a code's categories (an `override`) or drop them (`invalid`);
  * 3. "requires" rules drop a category unless one of a set of others is present;
- * 4. hierarchies drop a category when one of its parents is present (evaluated on the set after step 3);
+ * 4. hierarchies drop a category when one of its ancestors is present (evaluated on the set after step 3);
+ *    CMS-HCC models (option `hierarchy_direct`) drop it only when a parent listed for it is present;
  * 5. groups (any member present), interactions (all members present: categories, groups, or the flags
  *    DISABLED, ORIGDS, MEDICAID) and a count term (D1, D2, ..., D10P: the number of categories left) fire;
  * 6. demographic cells fire by segment, sex, age band, Medicaid, originally-disabled and disabled status;
@@ -156,7 +157,8 @@ NCM_API ncm_status ncm_risk_model_cms_hcc(const char *tables_dir, ncm_cms_hcc_ve
  *        ncm_risk_model_write()).
  *
  * Columns: `record,name,segment,members,sex,age_low,age_high,medicaid,origds,disabled,value`. Records:
- * `model` (name), `option` (`prefix_match` with value 0/1), `segment` (value = flags), `category`,
+ * `model` (name), `option` (`prefix_match` with value 0/1; `hierarchy_direct` with value 1: a category drops
+ * only the children listed for it, not their descendants, as the CMS importer sets), `segment` (value = flags), `category`,
  * `code` (members = categories), `edit` (name = code; members = override categories, empty = invalid;
  * sex F/M or empty; age_low/age_high inclusive, empty = open), `requires` (name dropped unless one of
  * members), `hierarchy` (name = parent, members = children), `group`, `interaction` (members =

@@ -256,7 +256,8 @@ NCM_API ncm_status ncm_riskshare_explain(const ncm_riskshare *rs, ncm_money base
  * @param[out] provider Caller's array of @p n provider parts; may be NULL.
  * @param[out] commissioner Caller's array of @p n commissioner parts; may be NULL.
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL inputs with n > 0; #NCM_ERR_RANGE or #NCM_ERR_OVERFLOW
- *         naming the row index. On failure the outputs may have been written up to that row.
+ *         naming the row index. Every row is checked before any output is written: the outputs are
+ *         unchanged on failure.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_riskshare_apply_bulk(const ncm_riskshare *rs, size_t n, const ncm_money *base,

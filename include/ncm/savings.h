@@ -225,8 +225,8 @@ NCM_API ncm_status ncm_mssp_tracks_lookup(const ncm_mssp_tracks *t, int year, si
  * @param[out] earned Shared savings after sequestration (> 0) or shared losses owed (< 0); may be NULL.
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL inputs or a track index out of range; #NCM_ERR_RANGE
  *         naming the field and row for bad values (NaN, out of range, a fixed msr on a size-based track,
- *         under 5,000 beneficiaries without a fixed msr); #NCM_ERR_OVERFLOW. Outputs may be written for
- *         earlier rows on failure.
+ *         under 5,000 beneficiaries without a fixed msr); #NCM_ERR_OVERFLOW. Every row is checked before
+ *         any output is written: the outputs are unchanged on failure.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_mssp_settle(const ncm_mssp_tracks *t, size_t n, const uint32_t *track,

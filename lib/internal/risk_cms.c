@@ -318,6 +318,9 @@ ncm_status ncmi_risk_build_cms(ncmi_rb *rb, const char *dir, ncm_cms_hcc_version
     char title[32];
     snprintf(title, sizeof title, "CMS-HCC V%d", v);
     if ((st = ncmi_rb_add(rb, NCMI_RB_MODEL, title, NULL, NULL, NULL, 0, &it))) return st;
+    /* a category whose parent (as listed in hierarchies.csv) is present is dropped: direct parents only */
+    if ((st = ncmi_rb_add(rb, NCMI_RB_OPTION, "hierarchy_direct", NULL, NULL, NULL, 0, &it))) return st;
+    it->value = 1;
     for (size_t k = 0; k < NCMS_SEG; k++) {
         if ((st = ncmi_rb_add(rb, NCMI_RB_SEGMENT, cms_segments[k], NULL, NULL, NULL, 0, &it))) return st;
         it->value = k >= 7 ? NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY : 0;
