@@ -963,9 +963,47 @@ ncm_status ncmi_contract_scaled(const ncm_contract *c, ncm_money bid, ncm_contra
 
 /* ------------------------------------------------------------------ sweeps */
 
+/* "outcomes.measures.ID.mean" / ".sd" / ".trend": one parameter of a measure's distribution. */
+static ncm_status set_measure_number(ncm_scenario *sc, const char *key, double value)
+{
+    if (!sc->fw) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: the scenario has no per-measure outcome model", key);
+    const char *id = key + 18, *dot = strrchr(id, '.');
+    if (!dot || dot == id) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: expected outcomes.measures.ID.mean, .sd or .trend", key);
+    size_t len = (size_t)(dot - id), nm = ncm_outcome_measure_count(sc->fw), k = nm;
+    for (size_t j = 0; j < nm; j++) {
+        const char *mid = ncm_outcome_measure_id(sc->fw, j);
+        if (strlen(mid) == len && strncmp(mid, id, len) == 0) k = j;
+    }
+    if (k == nm) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: no measure \"%.*s\" in the framework", key, (int)len, id);
+    ncmi_measure_model m = sc->mmodel[k];
+    const char *field = dot + 1;
+    if (!isfinite(value) || fabs(value) > 1e12) return ncmi_error(NCM_ERR_RANGE, "%s: %g is out of range", key, value);
+    if (strcmp(field, "mean") == 0) m.mean = value;
+    else if (strcmp(field, "trend") == 0) m.trend = value;
+    else if (strcmp(field, "sd") == 0) {
+        if (value < 0) return ncmi_error(NCM_ERR_RANGE, "%s: %g is negative", key, value);
+        m.sd = value;
+    } else
+        return ncmi_error(NCM_ERR_NOT_FOUND, "%s: \"%s\" is not mean, sd or trend", key, field);
+    if (m.dist == NCMI_MEASURE_BETA)
+        for (unsigned y = 0; y < sc->term; y++) {
+            double mu = m.mean + m.trend * y, v = m.sd * m.sd;
+            if (!(mu > 0 && mu < 1 && v > 0 && v < mu * (1 - mu)))
+                return ncmi_error(NCM_ERR_RANGE,
+                                  "%s: %g: year %u: a beta distribution needs 0 < mean < 1 and 0 < sd^2 < mean (1 - mean)",
+                                  key, value, y + 1);
+        }
+    sc->mmodel[k] = m;
+    return NCM_OK;
+}
+
 ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value)
 {
     if (!sc || !key) return ncmi_error(NCM_ERR_INVALID, "ncm_scenario_set_number: NULL argument");
+    if (strncmp(key, "outcomes.measures.", 18) == 0) return set_measure_number(sc, key, value);
+    if (sc->fw && (strcmp(key, "outcomes.mean") == 0 || strcmp(key, "outcomes.sd") == 0))
+        return ncmi_error(NCM_ERR_INVALID, "%s: the scenario models each outcome measure (use \"outcomes.measures.ID.mean\")",
+                          key);
     static const struct {
         const char *key;
         double lo, hi;

@@ -1130,6 +1130,21 @@ static void test_measures_deterministic(void **state)
     ncm_sim_results_free(r0);
     ncm_scenario_free(f0);
 
+    /* sweeps: a measure's mean moved so that falls always fails: every score is 0 */
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.mean", 0.07), NCM_OK);
+    ncm_sim_results *rs = run(sc, 5, 1, NCM_SIM_MODE_SEGMENT);
+    for (unsigned y = 1; y <= 3; y++) {
+        assert_int_equal(ncm_sim_results_scores(rs, y, s, 5), NCM_OK);
+        assert_true(s[0] == 0 && s[4] == 0);
+    }
+    ncm_sim_results_free(rs);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.mean", 0.04), NCM_OK);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.nope.mean", 1), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "no measure \"nope\""));
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.sd", -1), NCM_ERR_RANGE);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.colour", 1), NCM_ERR_NOT_FOUND);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.mean", 0.5), NCM_ERR_INVALID);
+
     /* write and read back: the same results */
     const char *path = "simulate_measures_roundtrip.json";
     assert_int_equal(ncm_scenario_write_file(sc, path), NCM_OK);

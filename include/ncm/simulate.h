@@ -276,12 +276,16 @@ NCM_API const ncm_contract *ncm_scenario_design_contract(const ncm_scenario *sc,
  * Keys: "demand_growth", "cost_inflation" (-0.5 to 1), "efficiency.assumed", "efficiency.delivered.mean"
  * (0 to 0.95), "efficiency.delivered.sd" (0 to 1), "efficiency.ramp_years" (1 to 50), "outcomes.mean",
  * "outcomes.sd" (0 to 1; a beta needs sd^2 < mean (1 - mean)), "membership.joiners",
- * "membership.leavers" (0 to 1). The scenario must not be in use by ncm_simulate() meanwhile.
+ * "membership.leavers" (0 to 1). With a per-measure outcome model: "outcomes.measures.ID.mean",
+ * "outcomes.measures.ID.sd" (>= 0) and "outcomes.measures.ID.trend" of the measure with id ID (a
+ * beta must stay valid in every year of the term); "outcomes.mean" and "outcomes.sd" are then
+ * #NCM_ERR_INVALID. The scenario must not be in use by ncm_simulate() meanwhile.
  * @param sc The scenario.
  * @param key Parameter name, as in the JSON document.
  * @param value New value.
- * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_NOT_FOUND for an unknown key;
- *         #NCM_ERR_RANGE for a value out of range (nothing is changed).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or a single-score key with a per-measure
+ *         model; #NCM_ERR_NOT_FOUND for an unknown key or measure; #NCM_ERR_RANGE for a value out
+ *         of range (nothing is changed).
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value);
