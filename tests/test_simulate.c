@@ -1163,9 +1163,24 @@ static void test_measures_deterministic(void **state)
  * +0.005, normal(0.050, 0.005) in year 2; the gate is falls <= 0.055: P = Phi(2) = 0.97725 in year
  * 1 and Phi(1) = 0.84134 in year 2; the years are independent, so P(met in both) = their product.
  * readmit ~ normal(0.13, 0.02) clipped to [0.05, 0.2]: P(readmit <= 0.15, its threshold) = Phi(1);
- * fft ~ beta(mean 0.85, sd 0.05): E[points] = 10 x (0.5 P(0.8 <= x < 0.9) + P(x >= 0.9)), checked
- * within 5 standard errors of its simulated mean only against the range [2.5, 7.5]. */
+ * fft ~ beta(mean 0.85, sd 0.05), i.e. beta(42.5, 7.5) (k = 0.85 x 0.15 / 0.05^2 - 1 = 50):
+ * E[points] = 10 x (0.5 P(0.8 <= x < 0.9) + P(x >= 0.9)) = 5 (P(x >= 0.8) + P(x >= 0.9)), with the
+ * tail probabilities integrated here from the beta density (Simpson's rule), checked within 4
+ * standard errors of the simulated mean. */
 static double phi(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+/* P(X >= x) for X ~ beta(a, b), by Simpson's rule on [x, 1] (a, b > 1: the density is smooth). */
+static double beta_upper(double a, double b, double x)
+{
+    int n = 20000;
+    double h = (1 - x) / n, lb = lgamma(a + b) - lgamma(a) - lgamma(b), sum = 0;
+    for (int i = 0; i <= n; i++) {
+        double t = x + i * h;
+        double f = t <= 0 || t >= 1 ? 0 : exp(lb + (a - 1) * log(t) + (b - 1) * log(1 - t));
+        sum += f * (i == 0 || i == n ? 1 : i % 2 ? 4 : 2);
+    }
+    return sum * h / 3;
+}
 
 static void test_measures_gate_normal_cdf(void **state)
 {
@@ -1204,8 +1219,11 @@ static void test_measures_gate_normal_cdf(void **state)
         /* readmit points = 10 (0.15 - x) / 0.05 clipped: median x = 0.13 gives 4 points */
         assert_true(fabs(v[NCM_SIM_Q50] - 4) < 0.05);
         assert_true(v[NCM_SIM_Q01] >= 0 && v[NCM_SIM_Q99] <= 10);
-        assert_int_equal(ncm_sim_results_measure_stats(r, 2, y, v, NULL, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
-        assert_true(v[NCM_SIM_MEAN] > 2.5 && v[NCM_SIM_MEAN] < 7.5);
+        double se[NCM_SIM_STAT_COUNT];
+        assert_int_equal(ncm_sim_results_measure_stats(r, 2, y, v, se, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+        double want_fft = 5 * (beta_upper(42.5, 7.5, 0.8) + beta_upper(42.5, 7.5, 0.9));
+        if (fabs(v[NCM_SIM_MEAN] - want_fft) > 4 * se[NCM_SIM_MEAN])
+            fail_msg("fft mean points %.4f, want %.4f +- %.4f", v[NCM_SIM_MEAN], want_fft, 4 * se[NCM_SIM_MEAN]);
         assert_true(v[NCM_SIM_Q01] == 0 && v[NCM_SIM_Q99] == 10);
     }
     /* scores: 0 exactly when the gate fails; otherwise total / 100 in (0, 1] */
