@@ -10,6 +10,7 @@
 #include "internal/dict.h"
 #include "internal/json.h"
 #include "internal/outcome_json.h"
+#include "internal/outcome_impl.h"
 
 struct ncm_outcome_framework {
     ncm_outcome_options o;
@@ -409,6 +410,51 @@ static ncm_status finish_score(const ncm_outcome_framework *fw, const double *va
     *out = r;
     return NCM_OK;
 }
+
+void ncmi_outcome_score_values(const ncm_outcome_framework *fw, const double *val, double *points, int *met,
+                               double *work, double *total, int *gate)
+{
+    double *earned = work, *possible = work + fw->nd;
+    for (size_t d = 0; d < fw->nd; d++) earned[d] = possible[d] = 0;
+    int g = 1;
+    for (size_t i = 0; i < fw->n; i++) {
+        if (isnan(val[i])) {
+            if (points) points[i] = NAN;
+            if (met) met[i] = 0;
+            if (fw->gw[i]) g = 0;
+            continue;
+        }
+        double pts, a, b;
+        int m;
+        score_measure(fw, i, val[i], fw->baseline[i], &pts, &a, &b, &m);
+        if (points) points[i] = pts;
+        if (met) met[i] = m;
+        if (fw->gw[i] && !m) g = 0;
+        earned[fw->dom[i]] += fw->w[i] * pts;
+        possible[fw->dom[i]] += fw->w[i] * 10.0;
+    }
+    double wsum = 0, tot = 0;
+    for (size_t d = 0; d < fw->nd; d++)
+        if (possible[d] > 0) {
+            wsum += fw->dw[d];
+            tot += fw->dw[d] * (100.0 * earned[d] / possible[d]);
+        }
+    double t = wsum > 0 ? tot / wsum : NAN;
+    if (wsum <= 0 || t < fw->o.min_total_score) g = 0;
+    *total = t;
+    *gate = g;
+}
+
+int ncmi_outcome_has_gate(const ncm_outcome_framework *fw)
+{
+    if (fw->o.min_total_score > 0) return 1;
+    for (size_t i = 0; i < fw->n; i++)
+        if (fw->gw[i]) return 1;
+    return 0;
+}
+
+double ncmi_outcome_measure_weight(const ncm_outcome_framework *fw, size_t i) { return fw->w[i]; }
+int ncmi_outcome_measure_is_gateway(const ncm_outcome_framework *fw, size_t i) { return fw->gw[i] != 0; }
 
 ncm_status ncm_outcome_score(const ncm_outcome_framework *fw, size_t n, const char *const *measure_id,
                              const double *value, const double *baseline, ncm_outcome_result **out)

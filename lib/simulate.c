@@ -10,6 +10,7 @@
 #include "ncm/settle.h"
 #include "ncm/simulate.h"
 #include "internal/contract_impl.h"
+#include "internal/outcome_impl.h"
 #include "internal/rng.h"
 #include "internal/simulate_impl.h"
 
@@ -20,7 +21,9 @@ enum {
     S_SCORE = 0x53u,  /* index trial, value y (normal score) */
     S_BETA = 0x54u,   /* index trial * 64 + y: sequential gamma draws of a beta score */
     S_SEG = 0x55u,    /* index trial, value y * nsegs + s: segment total */
-    S_PERSON = 0x56u  /* index (trial * 64 + y) * 4096 + s: sequential, one or more values per person */
+    S_PERSON = 0x56u, /* index (trial * 64 + y) * 4096 + s: sequential, one or more values per person */
+    S_MEASURE = 0x57u, /* per-measure outcome model: index trial, value y * nmeasures + m (normal value) */
+    S_MBETA = 0x58u   /* per-measure outcome model: index (trial * 64 + y) * 4096 + m: gamma draws of a beta */
 };
 
 #define MAX_CHUNK 256u
@@ -94,8 +97,50 @@ typedef struct run {
     void *progress_user;
 } run;
 
-/* Systematic draws of a trial: cost factor and score of every year. */
-static void trial_factors(const run *R, uint64_t t, double *F, double *score)
+/* Per-measure outcome model: draw every measure of year y of trial t, score the framework and record
+ * the measures' points, whether each is met and the gate. Returns the score given to the settler:
+ * total / 100 if the gate is met, else 0. */
+static double measure_score(const run *R, uint64_t t, unsigned y, double *val, double *pts, int *met, double *work)
+{
+    const ncm_scenario *sc = R->sc;
+    size_t nm = ncm_outcome_measure_count(sc->fw);
+    for (size_t m = 0; m < nm; m++) {
+        const ncmi_measure_model *mm = &sc->mmodel[m];
+        double mu = mm->mean + mm->trend * (double)y, x = mu;
+        if (mm->dist == NCMI_MEASURE_BETA) {
+            double v = mm->sd * mm->sd, k = mu * (1 - mu) / v - 1;
+            ncmi_rng r;
+            ncmi_rng_init(&r, R->seed, S_MBETA, ((t * 64 + y) << 12) + m);
+            double a = gamma_draw(&r, mu * k), b = gamma_draw(&r, (1 - mu) * k);
+            x = a / (a + b);
+        } else {
+            if (mm->sd > 0)
+                x += mm->sd * ncmi_norm_inv(ncmi_u01(ncmi_rng_at(R->seed, S_MEASURE, t, (uint64_t)y * nm + m)));
+            if (mm->has_lo && x < mm->lo) x = mm->lo;
+            if (mm->has_hi && x > mm->hi) x = mm->hi;
+        }
+        val[m] = x;
+    }
+    double total;
+    int gate;
+    ncmi_outcome_score_values(sc->fw, val, pts, met, work, &total, &gate);
+    ncm_sim_results *res = R->res;
+    uint64_t N = R->trials;
+    size_t T1 = (size_t)R->T + 1;
+    for (size_t m = 0; m < nm; m++) {
+        res->mpoints[(m * T1 + y + 1) * N + t] = pts[m];
+        res->mmet[(m * T1 + y + 1) * N + t] = (uint8_t)met[m];
+    }
+    res->gate[(size_t)(y + 1) * N + t] = (uint8_t)gate;
+    if (!gate || isnan(total)) return 0;
+    double s = total / 100.0;
+    return s < 0 ? 0 : s > 1 ? 1 : s;
+}
+
+/* Systematic draws of a trial: cost factor and score of every year (scratch: the worker's measure
+ * buffers, used by the per-measure outcome model only). */
+static void trial_factors(const run *R, uint64_t t, double *F, double *score, double *mval, double *mpts, int *mmet,
+                          double *mwork)
 {
     const ncm_scenario *sc = R->sc;
     double e = sc->eff_mean;
@@ -112,6 +157,10 @@ static void trial_factors(const run *R, uint64_t t, double *F, double *score)
             if (ncmi_u01(ncmi_rng_at(R->seed, S_SHOCK, t, (uint64_t)y * 16 + j)) < sc->shocks[j].probability)
                 f *= 1.0 + sc->shocks[j].increase;
         F[y] = f;
+        if (sc->fw) {
+            score[y] = measure_score(R, t, y, mval, mpts, mmet, mwork);
+            continue;
+        }
         double s = sc->score_mean;
         if (sc->score_kind == NCMI_SCORE_NORMAL) {
             s += sc->score_sd * ncmi_norm_inv(ncmi_u01(ncmi_rng_at(R->seed, S_SCORE, t, y)));
@@ -246,6 +295,8 @@ typedef struct worker {
     double *mm;         /* chunk x maxncomp */
     ncm_money *net;     /* chunk x maxnp */
     double *sc1;        /* chunk scores of one year */
+    double *mval, *mpts, *mwork; /* per-measure model: values, points (nmeasures), scoring work (2 x domains) */
+    int *mmet;          /* nmeasures */
 } worker;
 
 static void set_error(run *R, ncm_status st, uint64_t at)
@@ -269,7 +320,7 @@ static ncm_status do_chunk(worker *w, uint64_t t0, size_t n)
     for (size_t i = 0; i < n; i++) {
         uint64_t t = t0 + i;
         double sc[NCM_CONTRACT_MAX_YEARS];
-        trial_factors(R, t, w->F, sc);
+        trial_factors(R, t, w->F, sc, w->mval, w->mpts, w->mmet, w->mwork);
         for (unsigned y = 0; y < T; y++) {
             ncm_money borne[64];
             if ((st = trial_year_cost(R, t, y, w->F[y], &w->gross[y * C + i], borne))) return st;
@@ -279,6 +330,33 @@ static ncm_status do_chunk(worker *w, uint64_t t0, size_t n)
     }
     ncm_sim_results *res = R->res;
     uint64_t N = R->trials;
+    for (size_t i = 0; i < n; i++) {
+        double m = 0;
+        for (unsigned y = 0; y < T; y++) {
+            res->score[(size_t)(y + 1) * N + t0 + i] = w->score[y * C + i];
+            m += w->score[y * C + i];
+        }
+        res->score[t0 + i] = m / T;
+    }
+    for (size_t k = 0; k < res->nmeasures; k++) {
+        size_t T1 = (size_t)T + 1;
+        for (size_t i = 0; i < n; i++) {
+            double m = 0;
+            uint8_t all = 1;
+            for (unsigned y = 1; y <= T; y++) {
+                m += res->mpoints[(k * T1 + y) * N + t0 + i];
+                all &= res->mmet[(k * T1 + y) * N + t0 + i];
+            }
+            res->mpoints[k * T1 * N + t0 + i] = m / T;
+            res->mmet[k * T1 * N + t0 + i] = all;
+        }
+    }
+    if (res->gate)
+        for (size_t i = 0; i < n; i++) {
+            uint8_t all = 1;
+            for (unsigned y = 1; y <= T; y++) all &= res->gate[(size_t)y * N + t0 + i];
+            res->gate[t0 + i] = all;
+        }
     for (unsigned y = 0; y < T; y++)
         for (size_t i = 0; i < n; i++) {
             res->gross[(size_t)(y + 1) * N + t0 + i] = w->gross[y * C + i];
@@ -403,6 +481,10 @@ static void worker_free(worker *w, size_t nd)
     ncmi_free(w->mm);
     ncmi_free(w->net);
     ncmi_free(w->sc1);
+    ncmi_free(w->mval);
+    ncmi_free(w->mpts);
+    ncmi_free(w->mwork);
+    ncmi_free(w->mmet);
 }
 
 static ncm_status worker_init(worker *w, run *R)
@@ -426,6 +508,14 @@ static ncm_status worker_init(worker *w, run *R)
     w->sc1 = ncmi_malloc_array(C, sizeof *w->sc1);
     if (!w->settlers || !w->gross || !w->borne || !w->score || !w->F || !w->tc || !w->pc || !w->mm || !w->net || !w->sc1)
         return ncmi_nomem("simulation buffers");
+    if (R->sc->fw) {
+        size_t nm = ncm_outcome_measure_count(R->sc->fw), ndom = ncm_outcome_domain_count(R->sc->fw);
+        w->mval = ncmi_malloc_array(nm, sizeof *w->mval);
+        w->mpts = ncmi_malloc_array(nm, sizeof *w->mpts);
+        w->mmet = ncmi_malloc_array(nm, sizeof *w->mmet);
+        w->mwork = ncmi_malloc_array(2 * ndom, sizeof *w->mwork);
+        if (!w->mval || !w->mpts || !w->mmet || !w->mwork) return ncmi_nomem("outcome measure buffers");
+    }
     for (size_t d = 0; d < R->nd; d++) {
         ncm_status st = ncm_settler_create(R->dp[d].c, &w->settlers[d]);
         if (st) return st;
@@ -638,6 +728,13 @@ void ncm_sim_results_free(ncm_sim_results *r)
     ncmi_free(r->cap);
     ncmi_free(r->cap_year);
     ncmi_free(r->gross);
+    ncmi_free(r->score);
+    if (r->measure_ids)
+        for (size_t k = 0; k < r->nmeasures; k++) ncmi_free(r->measure_ids[k]);
+    ncmi_free(r->measure_ids);
+    ncmi_free(r->mpoints);
+    ncmi_free(r->mmet);
+    ncmi_free(r->gate);
     ncmi_free(r);
 }
 
@@ -665,6 +762,29 @@ static ncm_status results_alloc(const run *R, ncm_sim_results **out)
         return ncmi_nomem("results");
     }
     r->ndesigns = nd;
+    r->score = ncmi_malloc_array(T1 * N, sizeof *r->score);
+    if (!r->score) {
+        ncm_sim_results_free(r);
+        return ncmi_nomem("results");
+    }
+    if (R->sc->fw) {
+        size_t nm = ncm_outcome_measure_count(R->sc->fw);
+        r->measure_ids = ncmi_calloc(nm, sizeof *r->measure_ids);
+        r->mpoints = ncmi_malloc_array(nm * T1, N * sizeof *r->mpoints);
+        r->mmet = ncmi_malloc_array(nm * T1, N);
+        r->gate = ncmi_malloc_array(T1, N);
+        if (!r->measure_ids || !r->mpoints || !r->mmet || !r->gate) {
+            ncm_sim_results_free(r);
+            return ncmi_nomem("results");
+        }
+        r->nmeasures = nm;
+        r->has_gate = ncmi_outcome_has_gate(R->sc->fw);
+        for (size_t k = 0; k < nm; k++)
+            if (!(r->measure_ids[k] = ncmi_strdup(ncm_outcome_measure_id(R->sc->fw, k)))) {
+                ncm_sim_results_free(r);
+                return ncmi_nomem("results");
+            }
+    }
     for (size_t d = 0; d < nd; d++) {
         const dprep *p = &R->dp[d];
         size_t np1 = p->np + 1;
@@ -982,6 +1102,74 @@ ncm_status ncm_sim_results_compare(const ncm_sim_results *r, size_t a, size_t pa
     for (size_t i = 0; i < n; i++) x[i] = (double)sa[i] - (double)sb[i];
     figures(x, n, NULL, 0, 0, NULL, value, se);
     ncmi_free(x);
+    return NCM_OK;
+}
+
+/* ------------------------------------------------------------------ outcome scores and measures */
+
+ncm_status ncm_sim_results_scores(const ncm_sim_results *r, unsigned year, double *out, size_t cap)
+{
+    if (!r || !out) return ncmi_error(NCM_ERR_INVALID, "ncm_sim_results_scores: NULL argument");
+    if (year > r->years) return ncmi_error(NCM_ERR_RANGE, "ncm_sim_results_scores: year %u beyond the term of %u", year, r->years);
+    if (cap < r->trials) return ncmi_error(NCM_ERR_BUFFER, "ncm_sim_results_scores: cap %zu < %llu trials", cap, (unsigned long long)r->trials);
+    memcpy(out, r->score + (size_t)year * r->trials, (size_t)r->trials * sizeof *out);
+    return NCM_OK;
+}
+
+size_t ncm_sim_results_measure_count(const ncm_sim_results *r) { return r ? r->nmeasures : 0; }
+
+const char *ncm_sim_results_measure_id(const ncm_sim_results *r, size_t m)
+{
+    return r && m < r->nmeasures ? r->measure_ids[m] : NULL;
+}
+
+static double share_of(const uint8_t *x, size_t n, double *se)
+{
+    double k = 0;
+    for (size_t i = 0; i < n; i++) k += x[i];
+    double p = k / (double)n;
+    if (se) *se = sqrt(p * (1 - p) / (double)n);
+    return p;
+}
+
+ncm_status ncm_sim_results_gate(const ncm_sim_results *r, unsigned year, double *p_met, double *se, int *has_gate)
+{
+    if (!r) return ncmi_error(NCM_ERR_INVALID, "ncm_sim_results_gate: NULL results");
+    if (year > r->years) return ncmi_error(NCM_ERR_RANGE, "ncm_sim_results_gate: year %u beyond the term of %u", year, r->years);
+    if (!r->gate)
+        return ncmi_error(NCM_ERR_NOT_FOUND, "ncm_sim_results_gate: the scenario has no per-measure outcome model");
+    double e, p = share_of(r->gate + (size_t)year * r->trials, (size_t)r->trials, &e);
+    if (p_met) *p_met = p;
+    if (se) *se = e;
+    if (has_gate) *has_gate = r->has_gate;
+    return NCM_OK;
+}
+
+ncm_status ncm_sim_results_measure_stats(const ncm_sim_results *r, size_t m, unsigned year, double *value, double *se,
+                                         double *p_met, double *p_met_se, size_t cap)
+{
+    if (!r) return ncmi_error(NCM_ERR_INVALID, "ncm_sim_results_measure_stats: NULL results");
+    if (m >= r->nmeasures)
+        return ncmi_error(r->nmeasures ? NCM_ERR_RANGE : NCM_ERR_NOT_FOUND, "ncm_sim_results_measure_stats: measure %zu of %zu%s", m,
+                          r->nmeasures, r->nmeasures ? "" : " (the scenario has no per-measure outcome model)");
+    if (year > r->years) return ncmi_error(NCM_ERR_RANGE, "ncm_sim_results_measure_stats: year %u beyond the term of %u", year, r->years);
+    if ((value || se) && cap < NCM_SIM_STAT_COUNT)
+        return ncmi_error(NCM_ERR_BUFFER, "ncm_sim_results_measure_stats: cap %zu < %d", cap, NCM_SIM_STAT_COUNT);
+    size_t n = (size_t)r->trials, T1 = (size_t)r->years + 1;
+    if (value || se) {
+        double *x = ncmi_malloc_array(n, sizeof *x);
+        if (!x) return ncmi_nomem("measure figures");
+        memcpy(x, r->mpoints + (m * T1 + year) * n, n * sizeof *x);
+        double v[NCM_SIM_STAT_COUNT], e[NCM_SIM_STAT_COUNT];
+        figures(x, n, NULL, 0, 0, NULL, v, e);
+        ncmi_free(x);
+        v[NCM_SIM_P_DEFICIT] = e[NCM_SIM_P_DEFICIT] = NAN;
+        if (value) memcpy(value, v, sizeof v);
+        if (se) memcpy(se, e, sizeof e);
+    }
+    double pe, p = share_of(r->mmet + (m * T1 + year) * n, n, &pe);
+    if (p_met) *p_met = p;
+    if (p_met_se) *p_met_se = pe;
     return NCM_OK;
 }
 

@@ -9,6 +9,8 @@
 #include "ncm/simulate.h"
 #include "ncm/synth.h"
 #include "internal/json.h"
+#include "internal/outcome_impl.h"
+#include "internal/outcome_json.h"
 #include "internal/simulate_impl.h"
 
 /* ------------------------------------------------------------------ helpers */
@@ -95,6 +97,9 @@ void ncmi_scenario_destroy(ncm_scenario *sc)
         ncmi_free(sc->designs[i].cost_share);
     }
     ncmi_free(sc->designs);
+    ncm_outcome_framework_free(sc->fw);
+    ncmi_free(sc->fw_file);
+    ncmi_free(sc->mmodel);
     ncmi_free(sc);
 }
 
@@ -408,6 +413,120 @@ static ncm_status parse_design(const ctx *cx, ncm_scenario *sc, size_t i, const 
     return NCM_OK;
 }
 
+/* The per-measure outcome model: "framework" (a file name or an embedded ncm.outcomes/1 object) and
+ * "measures", one distribution per measure of the framework. */
+static ncm_status parse_measure_model(const ctx *cx, ncm_scenario *sc, const json_t *oc)
+{
+    static const char *const mk[] = {"id", "distribution", "mean", "sd", "trend", "min", "max", NULL};
+    ncm_status st;
+    json_t *f = json_object_get(oc, "framework");
+    if (!f) return ncmi_error(NCM_ERR_PARSE, "%s: outcomes.framework: missing (the measures need a framework)", cx->file);
+    if (json_is_string(f)) {
+        const char *fn = json_string_value(f);
+        if (!(sc->fw_file = ncmi_strdup(fn))) return ncmi_nomem("framework path");
+        char path[4096];
+        if (fn[0] == '/' || !cx->base_dir || !*cx->base_dir) snprintf(path, sizeof path, "%s", fn);
+        else snprintf(path, sizeof path, "%s/%s", cx->base_dir, fn);
+        if ((st = ncm_outcome_framework_load_json(path, &sc->fw)))
+            return ncmi_wrap_error(st, "%s: outcomes.framework", cx->file);
+    } else if (json_is_object(f)) {
+        char where[300];
+        snprintf(where, sizeof where, "%s: outcomes.framework", cx->file);
+        if ((st = ncmi_outcome_framework_from_json(f, where, &sc->fw))) return st;
+    } else {
+        return ncmi_error(NCM_ERR_PARSE, "%s: outcomes.framework: must be a file name or an object", cx->file);
+    }
+    const ncm_outcome_framework *fw = sc->fw;
+    size_t nm = ncm_outcome_measure_count(fw);
+    if (nm > 4096) return ncmi_error(NCM_ERR_RANGE, "%s: outcomes.framework: %zu measures (at most 4096)", cx->file, nm);
+    json_t *ms = json_object_get(oc, "measures");
+    if (!json_is_array(ms)) return ncmi_error(NCM_ERR_PARSE, "%s: outcomes.measures: expected an array", cx->file);
+    if (!(sc->mmodel = ncmi_calloc(nm, sizeof *sc->mmodel))) return ncmi_nomem("outcome measures");
+    int *seen = ncmi_calloc(nm, sizeof *seen);
+    if (!seen) return ncmi_nomem("outcome measures");
+    st = NCM_OK;
+    size_t i;
+    json_t *o;
+    json_array_foreach(ms, i, o)
+    {
+        char w[160];
+        snprintf(w, sizeof w, "outcomes.measures[%zu]", i);
+        if ((st = check_keys(cx, o, w, mk))) break;
+        const char *id = json_string_value(json_object_get(o, "id"));
+        if (!id || !*id) {
+            st = ncmi_error(NCM_ERR_PARSE, "%s: %s: \"id\" must be a non-empty string", cx->file, w);
+            break;
+        }
+        snprintf(w, sizeof w, "outcomes.measures[%zu] \"%.80s\"", i, id);
+        size_t k = nm;
+        for (size_t j = 0; j < nm; j++)
+            if (strcmp(ncm_outcome_measure_id(fw, j), id) == 0) k = j;
+        if (k == nm) {
+            st = ncmi_error(NCM_ERR_NOT_FOUND, "%s: %s: no measure \"%.80s\" in the framework", cx->file, w, id);
+            break;
+        }
+        if (seen[k]) {
+            st = ncmi_error(NCM_ERR_DUPLICATE, "%s: %s: measure given twice", cx->file, w);
+            break;
+        }
+        seen[k] = 1;
+        ncmi_measure_model *m = &sc->mmodel[k];
+        const char *dn = json_string_value(json_object_get(o, "distribution"));
+        if (json_object_get(o, "distribution") && !dn) {
+            st = ncmi_error(NCM_ERR_PARSE, "%s: %s.distribution: expected a string", cx->file, w);
+            break;
+        }
+        if (!dn || strcmp(dn, "normal") == 0) m->dist = NCMI_MEASURE_NORMAL;
+        else if (strcmp(dn, "beta") == 0) m->dist = NCMI_MEASURE_BETA;
+        else {
+            st = ncmi_error(NCM_ERR_PARSE, "%s: %s.distribution: \"%s\" is not normal or beta", cx->file, w, dn);
+            break;
+        }
+        if (!json_object_get(o, "mean")) {
+            st = ncmi_error(NCM_ERR_PARSE, "%s: %s.mean: missing", cx->file, w);
+            break;
+        }
+        if ((st = get_real(cx, o, w, "mean", -1e12, 1e12, &m->mean))) break;
+        if ((st = get_real(cx, o, w, "sd", 0, 1e12, &m->sd))) break;
+        if ((st = get_real(cx, o, w, "trend", -1e12, 1e12, &m->trend))) break;
+        if (json_object_get(o, "min")) {
+            if ((st = get_real(cx, o, w, "min", -1e12, 1e12, &m->lo))) break;
+            m->has_lo = 1;
+        }
+        if (json_object_get(o, "max")) {
+            if ((st = get_real(cx, o, w, "max", -1e12, 1e12, &m->hi))) break;
+            m->has_hi = 1;
+        }
+        if (m->has_lo && m->has_hi && m->lo > m->hi) {
+            st = ncmi_error(NCM_ERR_RANGE, "%s: %s: min %g is above max %g", cx->file, w, m->lo, m->hi);
+            break;
+        }
+        if (m->dist == NCMI_MEASURE_BETA) {
+            if (m->has_lo || m->has_hi) {
+                st = ncmi_error(NCM_ERR_PARSE, "%s: %s: min and max apply to a normal distribution only (a beta lies in (0, 1))",
+                                cx->file, w);
+                break;
+            }
+            for (unsigned y = 0; y < sc->term && !st; y++) {
+                double mu = m->mean + m->trend * y, v = m->sd * m->sd;
+                if (!(mu > 0 && mu < 1 && v > 0 && v < mu * (1 - mu)))
+                    st = ncmi_error(NCM_ERR_RANGE,
+                                    "%s: %s: year %u: a beta distribution needs 0 < mean < 1 and 0 < sd^2 < mean (1 - mean) "
+                                    "(mean %g, sd %g)",
+                                    cx->file, w, y + 1, mu, m->sd);
+            }
+            if (st) break;
+        }
+    }
+    for (size_t k = 0; k < nm && !st; k++)
+        if (!seen[k])
+            st = ncmi_error(NCM_ERR_PARSE, "%s: outcomes.measures: no distribution for measure \"%.80s\" (weight %g%s)",
+                            cx->file, ncm_outcome_measure_id(fw, k), ncmi_outcome_measure_weight(fw, k),
+                            ncmi_outcome_measure_is_gateway(fw, k) ? ", gateway" : "");
+    ncmi_free(seen);
+    return st;
+}
+
 static ncm_status parse_root(const ctx *cx, ncm_scenario *sc, const json_t *root)
 {
     static const char *const keys[] = {"schema", "name", "term_years", "mode", "population", "segments",
@@ -476,8 +595,16 @@ static ncm_status parse_root(const ctx *cx, ncm_scenario *sc, const json_t *root
     sc->score_mean = 1;
     json_t *oc = json_object_get(root, "outcomes");
     if (oc) {
-        static const char *const ok[] = {"distribution", "mean", "sd", NULL};
+        static const char *const ok[] = {"distribution", "mean", "sd", "framework", "measures", NULL};
         if ((st = check_keys(cx, oc, "outcomes", ok))) return st;
+        if (json_object_get(oc, "framework") || json_object_get(oc, "measures")) {
+            if (json_object_get(oc, "distribution") || json_object_get(oc, "mean") || json_object_get(oc, "sd"))
+                return ncmi_error(NCM_ERR_PARSE,
+                                  "%s: outcomes: give either a single score (distribution, mean, sd) or a per-measure "
+                                  "model (framework, measures), not both",
+                                  cx->file);
+            if ((st = parse_measure_model(cx, sc, oc))) return st;
+        }
         const char *dn = json_string_value(json_object_get(oc, "distribution"));
         if (!dn || strcmp(dn, "fixed") == 0) sc->score_kind = NCMI_SCORE_FIXED;
         else if (strcmp(dn, "beta") == 0) sc->score_kind = NCMI_SCORE_BETA;
@@ -631,10 +758,30 @@ ncm_status ncm_scenario_write_file(const ncm_scenario *sc, const char *path)
     SET(e, "ramp_years", ncmi_json_number(sc->eff_ramp));
     json_t *oc = json_object();
     SET(root, "outcomes", oc);
-    static const char *const sn[] = {"fixed", "beta", "normal"};
-    SET(oc, "distribution", json_string(sn[sc->score_kind]));
-    SET(oc, "mean", ncmi_json_number(sc->score_mean));
-    SET(oc, "sd", ncmi_json_number(sc->score_sd));
+    if (sc->fw) {
+        json_t *fj = NULL;
+        if (ncmi_outcome_framework_to_json(sc->fw, &fj) != NCM_OK) goto nomem;
+        SET(oc, "framework", fj);
+        json_t *ms = json_array();
+        SET(oc, "measures", ms);
+        for (size_t k = 0; k < ncm_outcome_measure_count(sc->fw); k++) {
+            const ncmi_measure_model *m = &sc->mmodel[k];
+            json_t *o = json_object();
+            if (!o || json_array_append_new(ms, o)) goto nomem;
+            SET(o, "id", json_string(ncm_outcome_measure_id(sc->fw, k)));
+            SET(o, "distribution", json_string(m->dist == NCMI_MEASURE_BETA ? "beta" : "normal"));
+            SET(o, "mean", ncmi_json_number(m->mean));
+            SET(o, "sd", ncmi_json_number(m->sd));
+            SET(o, "trend", ncmi_json_number(m->trend));
+            if (m->has_lo) SET(o, "min", ncmi_json_number(m->lo));
+            if (m->has_hi) SET(o, "max", ncmi_json_number(m->hi));
+        }
+    } else {
+        static const char *const sn[] = {"fixed", "beta", "normal"};
+        SET(oc, "distribution", json_string(sn[sc->score_kind]));
+        SET(oc, "mean", ncmi_json_number(sc->score_mean));
+        SET(oc, "sd", ncmi_json_number(sc->score_sd));
+    }
     json_t *mb = json_object();
     SET(root, "membership", mb);
     SET(mb, "joiners", ncmi_json_number(sc->joiners));
@@ -816,9 +963,47 @@ ncm_status ncmi_contract_scaled(const ncm_contract *c, ncm_money bid, ncm_contra
 
 /* ------------------------------------------------------------------ sweeps */
 
+/* "outcomes.measures.ID.mean" / ".sd" / ".trend": one parameter of a measure's distribution. */
+static ncm_status set_measure_number(ncm_scenario *sc, const char *key, double value)
+{
+    if (!sc->fw) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: the scenario has no per-measure outcome model", key);
+    const char *id = key + 18, *dot = strrchr(id, '.');
+    if (!dot || dot == id) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: expected outcomes.measures.ID.mean, .sd or .trend", key);
+    size_t len = (size_t)(dot - id), nm = ncm_outcome_measure_count(sc->fw), k = nm;
+    for (size_t j = 0; j < nm; j++) {
+        const char *mid = ncm_outcome_measure_id(sc->fw, j);
+        if (strlen(mid) == len && strncmp(mid, id, len) == 0) k = j;
+    }
+    if (k == nm) return ncmi_error(NCM_ERR_NOT_FOUND, "%s: no measure \"%.*s\" in the framework", key, (int)len, id);
+    ncmi_measure_model m = sc->mmodel[k];
+    const char *field = dot + 1;
+    if (!isfinite(value) || fabs(value) > 1e12) return ncmi_error(NCM_ERR_RANGE, "%s: %g is out of range", key, value);
+    if (strcmp(field, "mean") == 0) m.mean = value;
+    else if (strcmp(field, "trend") == 0) m.trend = value;
+    else if (strcmp(field, "sd") == 0) {
+        if (value < 0) return ncmi_error(NCM_ERR_RANGE, "%s: %g is negative", key, value);
+        m.sd = value;
+    } else
+        return ncmi_error(NCM_ERR_NOT_FOUND, "%s: \"%s\" is not mean, sd or trend", key, field);
+    if (m.dist == NCMI_MEASURE_BETA)
+        for (unsigned y = 0; y < sc->term; y++) {
+            double mu = m.mean + m.trend * y, v = m.sd * m.sd;
+            if (!(mu > 0 && mu < 1 && v > 0 && v < mu * (1 - mu)))
+                return ncmi_error(NCM_ERR_RANGE,
+                                  "%s: %g: year %u: a beta distribution needs 0 < mean < 1 and 0 < sd^2 < mean (1 - mean)",
+                                  key, value, y + 1);
+        }
+    sc->mmodel[k] = m;
+    return NCM_OK;
+}
+
 ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value)
 {
     if (!sc || !key) return ncmi_error(NCM_ERR_INVALID, "ncm_scenario_set_number: NULL argument");
+    if (strncmp(key, "outcomes.measures.", 18) == 0) return set_measure_number(sc, key, value);
+    if (sc->fw && (strcmp(key, "outcomes.mean") == 0 || strcmp(key, "outcomes.sd") == 0))
+        return ncmi_error(NCM_ERR_INVALID, "%s: the scenario models each outcome measure (use \"outcomes.measures.ID.mean\")",
+                          key);
     static const struct {
         const char *key;
         double lo, hi;

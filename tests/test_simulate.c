@@ -891,6 +891,521 @@ static void test_cli_evaluate(void **state)
     assert_int_equal(WEXITSTATUS(rc), 2);
 }
 
+
+/* ================================================================ per-measure outcome model */
+
+/* The framework of tests/data/simulate/measures_fw.json, inline. Domains safety (weight 2) and
+ * experience (weight 1); readmit: lower is better, linear from 0.15 (0 points) to 0.10 (10 points);
+ * falls: lower is better, pass/fail at 0.055, weight 2, gateway; fft: tiers 0.8 -> half, 0.9 -> full. */
+#define MFW                                                                                                            \
+    "{\"domains\": [{\"id\": \"safety\", \"weight\": 2}, {\"id\": \"experience\", \"weight\": 1}],"                    \
+    " \"measures\": ["                                                                                                 \
+    "  {\"id\": \"readmit\", \"domain\": \"safety\", \"direction\": \"lower\", \"method\": \"linear\","                \
+    "   \"threshold\": 0.15, \"benchmark\": 0.10},"                                                                    \
+    "  {\"id\": \"falls\", \"domain\": \"safety\", \"direction\": \"lower\", \"method\": \"pass_fail\","               \
+    "   \"threshold\": 0.055, \"weight\": 2, \"gateway\": true},"                                                      \
+    "  {\"id\": \"fft\", \"domain\": \"experience\", \"method\": \"tiers\","                                           \
+    "   \"tiers\": [{\"at\": 0.8, \"score\": 0.5}, {\"at\": 0.9, \"score\": 1}]}]}"
+
+/* The busy scenario's cost model with a given "outcomes" object (3 years, PRIME_CONTRACT designs). */
+#define BUSY_WITH(OUTCOMES)                                                                                            \
+    "{\"schema\": \"ncm.scenario/1\", \"name\": \"busy\", \"term_years\": 3,"                                          \
+    " \"segments\": [{\"name\": \"a\", \"people\": 300, \"cost\": {\"mean\": \"300000.00\", \"cv\": 1.2}},"           \
+    "                {\"name\": \"b\", \"people\": 120, \"cost\": {\"distribution\": \"gamma\", \"mean\": "           \
+    "\"400000.00\", \"cv\": 0.8}}],"                                                                                   \
+    " \"cost_inflation\": 0.02, \"demand_growth\": 0.01,"                                                              \
+    " \"efficiency\": {\"delivered\": {\"mean\": 0.04, \"sd\": 0.03}},"                                                \
+    " \"outcomes\": " OUTCOMES ","                                                                                     \
+    " \"membership\": {\"joiners\": 0.05, \"leavers\": 0.04},"                                                         \
+    " \"shocks\": [{\"name\": \"winter\", \"probability\": 0.2, \"cost_increase\": 0.05}],"                           \
+    " \"designs\": [{\"name\": \"prime\", \"contract\": " PRIME_CONTRACT "},"                                          \
+    "   {\"name\": \"prime+sl\", \"contract\": " PRIME_CONTRACT ", \"cap\": \"310000000.00\","                         \
+    "    \"stop_loss\": {\"attachment\": \"1000000.00\", \"coinsurance\": 0.1, \"aggregate_threshold\": 1.05, "       \
+    "\"premium_rate\": 0.01}}]}"
+
+static uint64_t fnv1a(uint64_t h, const void *p, size_t n)
+{
+    const unsigned char *c = p;
+    for (size_t i = 0; i < n; i++) {
+        h ^= c[i];
+        h *= 1099511628211ull;
+    }
+    return h;
+}
+
+/* FNV-1a over every trial value of every party, design and year, then the gross cost of every year. */
+static uint64_t results_hash(const ncm_sim_results *r)
+{
+    size_t N = (size_t)ncm_sim_results_trials(r);
+    ncm_money *v = malloc(N * sizeof *v);
+    uint64_t h = 1469598103934665603ull;
+    for (size_t d = 0; d < ncm_sim_results_design_count(r); d++)
+        for (size_t p = 0; p < ncm_sim_results_party_count(r, d); p++)
+            for (unsigned y = 0; y <= ncm_sim_results_years(r); y++) {
+                assert_int_equal(ncm_sim_results_trial_values(r, d, p, y, v, N), NCM_OK);
+                h = fnv1a(h, v, N * sizeof *v);
+            }
+    for (unsigned y = 0; y <= ncm_sim_results_years(r); y++) {
+        assert_int_equal(ncm_sim_results_cost(r, y, v, N), NCM_OK);
+        h = fnv1a(h, v, N * sizeof *v);
+    }
+    free(v);
+    return h;
+}
+
+/* Scenarios without the per-measure model give exactly the numbers of the engine before it was
+ * added. The hashes were computed with the engine of commit 413ebbf (before the per-measure model)
+ * on these runs (seed 7, 2 threads): they pin every trial value of every party, design and year and
+ * the gross costs, so a change to any existing random stream or to the single-score path fails
+ * here. Then a degenerate per-measure model (one linear measure from 0 to 1, sd 0, at 0.7) must give
+ * exactly the results of the fixed single score 0.7: 10 x 0.7 = 7 points, domain score 70, total
+ * 70, score 70 / 100 = 0.7, each step exact in binary floating point. */
+static void test_measures_existing_streams_unchanged(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = load_text(busy_scenario);
+    ncm_sim_results *r = run(sc, 301, 2, NCM_SIM_MODE_SEGMENT);
+    assert_true(results_hash(r) == 0xfadb6b0026f49178ull);
+    ncm_sim_results_free(r);
+    r = run(sc, 301, 2, NCM_SIM_MODE_PERSON);
+    assert_true(results_hash(r) == 0x9e8929597a81a237ull);
+    assert_int_equal(ncm_sim_results_measure_count(r), 0);
+    assert_int_equal(ncm_sim_results_gate(r, 0, NULL, NULL, NULL), NCM_ERR_NOT_FOUND);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+    sc = NULL;
+    assert_int_equal(ncm_scenario_load_file(NCM_TEST_DATA "/simulate/small.json", &sc), NCM_OK);
+    r = run(sc, 257, 2, NCM_SIM_MODE_SEGMENT); /* normal single score */
+    assert_true(results_hash(r) == 0x0c9d112045789440ull);
+    ncm_sim_results_free(r);
+    r = run(sc, 257, 2, NCM_SIM_MODE_PERSON);
+    assert_true(results_hash(r) == 0xf342d27b2fb1a227ull);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+    sc = NULL;
+    /* the bundled main-job scenario (synthetic population of 900,000), 200 trials */
+    assert_int_equal(ncm_scenario_load_file(NCM_TEST_DATA "/../../examples/scenarios/unitingcare.json", &sc), NCM_OK);
+    r = run(sc, 200, 2, NCM_SIM_MODE_DEFAULT);
+    assert_true(results_hash(r) == 0x81734655a811e491ull);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+
+    ncm_scenario *fixed = load_text(BUSY_WITH("{\"distribution\": \"fixed\", \"mean\": 0.7}"));
+    ncm_scenario *meas = load_text(BUSY_WITH(
+        "{\"framework\": {\"measures\": [{\"id\": \"m\", \"domain\": \"all\", \"method\": \"linear\", \"threshold\": 0, "
+        "\"benchmark\": 1}]}, \"measures\": [{\"id\": \"m\", \"mean\": 0.7, \"sd\": 0}]}"));
+    for (int mode = NCM_SIM_MODE_SEGMENT; mode <= NCM_SIM_MODE_PERSON; mode++) {
+        ncm_sim_results *a = run(fixed, 211, 3, (ncm_sim_mode)mode), *b = run(meas, 211, 3, (ncm_sim_mode)mode);
+        assert_true(results_hash(a) == results_hash(b));
+        double s[211];
+        assert_int_equal(ncm_sim_results_scores(b, 2, s, 211), NCM_OK);
+        for (size_t i = 0; i < 211; i++) assert_true(s[i] == 0.7);
+        assert_int_equal(ncm_sim_results_scores(a, 3, s, 211), NCM_OK);
+        for (size_t i = 0; i < 211; i++) assert_true(s[i] == 0.7);
+        ncm_sim_results_free(a);
+        ncm_sim_results_free(b);
+    }
+    ncm_scenario_free(fixed);
+    ncm_scenario_free(meas);
+}
+
+/* sd 0: every trial scores the framework by hand.
+ * readmit 0.12 - 0.01 (y - 1); falls 0.040 + 0.008 (y - 1); fft 0.85 (no trend).
+ * Year 1: readmit 0.12 -> 10 x (0.12 - 0.15) / (0.10 - 0.15) = 6 points; falls 0.04 <= 0.055 met,
+ *   10 points; safety = (1 x 6 + 2 x 10) / (3 x 10) x 100 = 86.667; fft 0.85 reaches the 0.8 tier:
+ *   5 points, experience = 50; total = (2 x 86.667 + 1 x 50) / 3 = 74.444; gate met: score 0.74444.
+ * Year 2: readmit 0.11 -> 8 points; falls 0.048 met; safety = (8 + 20) / 30 x 100 = 93.333;
+ *   total = (2 x 93.333 + 50) / 3 = 78.889: score 0.78889.
+ * Year 3: falls 0.056 > 0.055: the gateway fails, score 0 (readmit 0.10 -> 10 points, total 83.333).
+ * Costs have cv 0 and no efficiency spread; the provider's result must then equal the one with the
+ * single fixed score for years 1 and 2 (the pot is paid from year 2 and carved from capitation). */
+static const char *det_measures =
+    "{\"schema\": \"ncm.scenario/1\", \"name\": \"det\", \"term_years\": 3,"
+    " \"segments\": [{\"name\": \"a\", \"people\": 1000, \"cost\": {\"mean\": \"60000.00\", \"cv\": 0}},"
+    "                {\"name\": \"b\", \"people\": 500, \"cost\": {\"mean\": \"90000.00\", \"cv\": 0}}],"
+    " \"outcomes\": {\"framework\": \"measures_fw.json\", \"measures\": ["
+    "   {\"id\": \"fft\", \"distribution\": \"normal\", \"mean\": 0.85, \"sd\": 0},"
+    "   {\"id\": \"readmit\", \"mean\": 0.12, \"sd\": 0, \"trend\": -0.01, \"min\": 0, \"max\": 1},"
+    "   {\"id\": \"falls\", \"mean\": 0.04, \"sd\": 0, \"trend\": 0.008}]},"
+    " \"designs\": [{\"name\": \"prime\", \"contract\": " PRIME_CONTRACT "}]}";
+
+static void test_measures_deterministic(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = load_text(det_measures);
+    ncm_sim_results *r = run(sc, 5, 1, NCM_SIM_MODE_SEGMENT);
+    double want_total[3] = {(2 * (26.0 / 30 * 100) + 50) / 3, (2 * (28.0 / 30 * 100) + 50) / 3, 0};
+    double want_score[3] = {want_total[0] / 100, want_total[1] / 100, 0};
+    double s[5];
+    for (unsigned y = 1; y <= 3; y++) {
+        assert_int_equal(ncm_sim_results_scores(r, y, s, 5), NCM_OK);
+        for (int i = 0; i < 5; i++) assert_true(fabs(s[i] - want_score[y - 1]) < 1e-12);
+        double p, se;
+        int has;
+        assert_int_equal(ncm_sim_results_gate(r, y, &p, &se, &has), NCM_OK);
+        assert_int_equal(has, 1);
+        assert_true(p == (y < 3 ? 1.0 : 0.0) && se == 0);
+    }
+    assert_int_equal(ncm_sim_results_scores(r, 0, s, 5), NCM_OK);
+    assert_true(fabs(s[0] - (want_score[0] + want_score[1]) / 3) < 1e-12);
+    double p;
+    assert_int_equal(ncm_sim_results_gate(r, 0, &p, NULL, NULL), NCM_OK);
+    assert_true(p == 0); /* not met in every year */
+    /* per measure, framework order readmit, falls, fft: points and P(met) */
+    assert_int_equal(ncm_sim_results_measure_count(r), 3);
+    assert_string_equal(ncm_sim_results_measure_id(r, 0), "readmit");
+    assert_string_equal(ncm_sim_results_measure_id(r, 2), "fft");
+    assert_null(ncm_sim_results_measure_id(r, 3));
+    double v[NCM_SIM_STAT_COUNT], pm;
+    double want_pts[3][3] = {{6, 8, 10}, {10, 10, 0}, {5, 5, 5}};
+    double want_met[3][3] = {{1, 1, 1}, {1, 1, 0}, {1, 1, 1}};
+    for (size_t m = 0; m < 3; m++)
+        for (unsigned y = 1; y <= 3; y++) {
+            assert_int_equal(ncm_sim_results_measure_stats(r, m, y, v, NULL, &pm, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+            assert_true(fabs(v[NCM_SIM_MEAN] - want_pts[m][y - 1]) < 1e-9);
+            assert_true(v[NCM_SIM_SD] == 0 && v[NCM_SIM_Q01] == v[NCM_SIM_Q99]);
+            assert_true(isnan(v[NCM_SIM_P_DEFICIT]));
+            assert_true(pm == want_met[m][y - 1]);
+        }
+    assert_int_equal(ncm_sim_results_measure_stats(r, 0, 0, v, NULL, &pm, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+    assert_true(fabs(v[NCM_SIM_MEAN] - 8) < 1e-9 && pm == 1);
+    assert_int_equal(ncm_sim_results_measure_stats(r, 1, 0, NULL, NULL, &pm, NULL, 0), NCM_OK);
+    assert_true(pm == 0);
+    assert_int_equal(ncm_sim_results_measure_stats(r, 3, 1, v, NULL, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_ERR_RANGE);
+    assert_int_equal(ncm_sim_results_measure_stats(r, 0, 4, v, NULL, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_ERR_RANGE);
+    assert_int_equal(ncm_sim_results_measure_stats(r, 0, 1, v, NULL, NULL, NULL, 3), NCM_ERR_BUFFER);
+    assert_int_equal(ncm_sim_results_gate(r, 4, &p, NULL, NULL), NCM_ERR_RANGE);
+    assert_int_equal(ncm_sim_results_scores(r, 1, s, 4), NCM_ERR_BUFFER);
+
+    /* the same values through the outcome module's public scorer */
+    ncm_outcome_framework *fw = NULL;
+    assert_int_equal(ncm_outcome_framework_load_json(NCM_TEST_DATA "/simulate/measures_fw.json", &fw), NCM_OK);
+    const char *ids[3] = {"readmit", "falls", "fft"};
+    double vals[3] = {0.12 - 0.01, 0.04 + 0.008, 0.85};
+    ncm_outcome_result *res = NULL;
+    assert_int_equal(ncm_outcome_score(fw, 3, ids, vals, NULL, &res), NCM_OK);
+    double tot;
+    int gate;
+    ncm_outcome_result_total(res, &tot, &gate);
+    assert_true(fabs(tot - want_total[1]) < 1e-9 && gate == 1);
+    ncm_outcome_result_free(res);
+    ncm_outcome_framework_free(fw);
+
+    /* the settled results equal the single fixed score of the same value, year by year (costs are
+     * deterministic; only the score differs between the runs) */
+    for (unsigned y = 1; y <= 2; y++) {
+        char text[8192];
+        snprintf(text, sizeof text,
+                 "{\"schema\": \"ncm.scenario/1\", \"name\": \"det\", \"term_years\": 3,"
+                 " \"segments\": [{\"name\": \"a\", \"people\": 1000, \"cost\": {\"mean\": \"60000.00\", \"cv\": 0}},"
+                 "                {\"name\": \"b\", \"people\": 500, \"cost\": {\"mean\": \"90000.00\", \"cv\": 0}}],"
+                 " \"outcomes\": {\"distribution\": \"fixed\", \"mean\": %.17g},"
+                 " \"designs\": [{\"name\": \"prime\", \"contract\": " PRIME_CONTRACT "}]}",
+                 want_score[y - 1]);
+        ncm_scenario *f = load_text(text);
+        ncm_sim_results *rf = run(f, 5, 1, NCM_SIM_MODE_SEGMENT);
+        for (size_t q = 0; q < ncm_sim_results_party_count(r, 0); q++) {
+            ncm_money a[5], b[5];
+            ncm_sim_results_trial_values(r, 0, q, y, a, 5);
+            ncm_sim_results_trial_values(rf, 0, q, y, b, 5);
+            for (int i = 0; i < 5; i++) assert_true(llabs(a[i] - b[i]) <= 1);
+        }
+        ncm_sim_results_free(rf);
+        ncm_scenario_free(f);
+    }
+    /* year 3: the gate fails, no pot: the same as a fixed score of 0 */
+    ncm_scenario *f0 = load_text(
+        "{\"schema\": \"ncm.scenario/1\", \"name\": \"det\", \"term_years\": 3,"
+        " \"segments\": [{\"name\": \"a\", \"people\": 1000, \"cost\": {\"mean\": \"60000.00\", \"cv\": 0}},"
+        "                {\"name\": \"b\", \"people\": 500, \"cost\": {\"mean\": \"90000.00\", \"cv\": 0}}],"
+        " \"outcomes\": {\"distribution\": \"fixed\", \"mean\": 0},"
+        " \"designs\": [{\"name\": \"prime\", \"contract\": " PRIME_CONTRACT "}]}");
+    ncm_sim_results *r0 = run(f0, 5, 1, NCM_SIM_MODE_SEGMENT);
+    for (size_t q = 0; q < ncm_sim_results_party_count(r, 0); q++) {
+        ncm_money a[5], b[5];
+        ncm_sim_results_trial_values(r, 0, q, 3, a, 5);
+        ncm_sim_results_trial_values(r0, 0, q, 3, b, 5);
+        assert_memory_equal(a, b, sizeof a);
+    }
+    ncm_sim_results_free(r0);
+    ncm_scenario_free(f0);
+
+    /* sweeps: a measure's mean moved so that falls always fails: every score is 0 */
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.mean", 0.07), NCM_OK);
+    ncm_sim_results *rs = run(sc, 5, 1, NCM_SIM_MODE_SEGMENT);
+    for (unsigned y = 1; y <= 3; y++) {
+        assert_int_equal(ncm_sim_results_scores(rs, y, s, 5), NCM_OK);
+        assert_true(s[0] == 0 && s[4] == 0);
+    }
+    ncm_sim_results_free(rs);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.mean", 0.04), NCM_OK);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.nope.mean", 1), NCM_ERR_NOT_FOUND);
+    assert_non_null(strstr(ncm_last_error(), "no measure \"nope\""));
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.sd", -1), NCM_ERR_RANGE);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.measures.falls.colour", 1), NCM_ERR_NOT_FOUND);
+    assert_int_equal(ncm_scenario_set_number(sc, "outcomes.mean", 0.5), NCM_ERR_INVALID);
+
+    /* write and read back: the same results */
+    const char *path = "simulate_measures_roundtrip.json";
+    assert_int_equal(ncm_scenario_write_file(sc, path), NCM_OK);
+    ncm_scenario *back = NULL;
+    assert_int_equal(ncm_scenario_load_file(path, &back), NCM_OK);
+    ncm_sim_results *rb = run(back, 5, 1, NCM_SIM_MODE_SEGMENT);
+    assert_true(results_hash(rb) == results_hash(r));
+    ncm_sim_results_free(rb);
+    ncm_scenario_free(back);
+    remove(path);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+}
+
+/* P(gate met) against the normal CDF. falls ~ normal(0.045, 0.005) in year 1 and, with a trend of
+ * +0.005, normal(0.050, 0.005) in year 2; the gate is falls <= 0.055: P = Phi(2) = 0.97725 in year
+ * 1 and Phi(1) = 0.84134 in year 2; the years are independent, so P(met in both) = their product.
+ * readmit ~ normal(0.13, 0.02) clipped to [0.05, 0.2]: P(readmit <= 0.15, its threshold) = Phi(1);
+ * fft ~ beta(mean 0.85, sd 0.05), i.e. beta(42.5, 7.5) (k = 0.85 x 0.15 / 0.05^2 - 1 = 50):
+ * E[points] = 10 x (0.5 P(0.8 <= x < 0.9) + P(x >= 0.9)) = 5 (P(x >= 0.8) + P(x >= 0.9)), with the
+ * tail probabilities integrated here from the beta density (Simpson's rule), checked within 4
+ * standard errors of the simulated mean. */
+static double phi(double z) { return 0.5 * erfc(-z / sqrt(2.0)); }
+
+/* P(X >= x) for X ~ beta(a, b), by Simpson's rule on [x, 1] (a, b > 1: the density is smooth). */
+static double beta_upper(double a, double b, double x)
+{
+    int n = 20000;
+    double h = (1 - x) / n, lb = lgamma(a + b) - lgamma(a) - lgamma(b), sum = 0;
+    for (int i = 0; i <= n; i++) {
+        double t = x + i * h;
+        double f = t <= 0 || t >= 1 ? 0 : exp(lb + (a - 1) * log(t) + (b - 1) * log(1 - t));
+        sum += f * (i == 0 || i == n ? 1 : i % 2 ? 4 : 2);
+    }
+    return sum * h / 3;
+}
+
+static void test_measures_gate_normal_cdf(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = load_text(
+        "{\"schema\": \"ncm.scenario/1\", \"term_years\": 2,"
+        " \"segments\": [{\"name\": \"x\", \"people\": 100, \"cost\": {\"mean\": \"100.00\", \"cv\": 1}}],"
+        " \"outcomes\": {\"framework\": " MFW ", \"measures\": ["
+        "   {\"id\": \"readmit\", \"mean\": 0.13, \"sd\": 0.02, \"min\": 0.05, \"max\": 0.2},"
+        "   {\"id\": \"falls\", \"mean\": 0.045, \"sd\": 0.005, \"trend\": 0.005},"
+        "   {\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.85, \"sd\": 0.05}]},"
+        " \"designs\": [{\"name\": \"d\", \"contract\": " PRIME_CONTRACT "}]}");
+    ncm_sim_options o;
+    ncm_sim_options_init(&o);
+    o.trials = 40000;
+    o.threads = 2;
+    ncm_sim_results *r = NULL;
+    assert_int_equal(ncm_simulate(sc, &o, &r), NCM_OK);
+    double want[3] = {phi(2) * phi(1), phi(2), phi(1)};
+    for (unsigned y = 0; y <= 2; y++) {
+        double p, se;
+        int has;
+        assert_int_equal(ncm_sim_results_gate(r, y, &p, &se, &has), NCM_OK);
+        double sd = sqrt(want[y] * (1 - want[y]) / 40000.0);
+        if (fabs(p - want[y]) > 4 * sd) fail_msg("year %u: P(gate) %.5f, want %.5f +- %.5f", y, p, want[y], 4 * sd);
+        assert_true(fabs(se - sd) < 0.1 * sd);
+        /* the gateway measure's own P(met) is the gate here (no minimum total) */
+        double pm;
+        assert_int_equal(ncm_sim_results_measure_stats(r, 1, y, NULL, NULL, &pm, NULL, 0), NCM_OK);
+        assert_true(pm == p);
+    }
+    for (unsigned y = 1; y <= 2; y++) {
+        double pm, pse, v[NCM_SIM_STAT_COUNT];
+        assert_int_equal(ncm_sim_results_measure_stats(r, 0, y, v, NULL, &pm, &pse, NCM_SIM_STAT_COUNT), NCM_OK);
+        assert_true(fabs(pm - phi(1)) < 4 * sqrt(phi(1) * (1 - phi(1)) / 40000.0));
+        /* readmit points = 10 (0.15 - x) / 0.05 clipped: median x = 0.13 gives 4 points */
+        assert_true(fabs(v[NCM_SIM_Q50] - 4) < 0.05);
+        assert_true(v[NCM_SIM_Q01] >= 0 && v[NCM_SIM_Q99] <= 10);
+        double se[NCM_SIM_STAT_COUNT];
+        assert_int_equal(ncm_sim_results_measure_stats(r, 2, y, v, se, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_OK);
+        double want_fft = 5 * (beta_upper(42.5, 7.5, 0.8) + beta_upper(42.5, 7.5, 0.9));
+        if (fabs(v[NCM_SIM_MEAN] - want_fft) > 4 * se[NCM_SIM_MEAN])
+            fail_msg("fft mean points %.4f, want %.4f +- %.4f", v[NCM_SIM_MEAN], want_fft, 4 * se[NCM_SIM_MEAN]);
+        assert_true(v[NCM_SIM_Q01] == 0 && v[NCM_SIM_Q99] == 10);
+    }
+    /* scores: 0 exactly when the gate fails; otherwise total / 100 in (0, 1] */
+    double *s = malloc(40000 * sizeof *s);
+    assert_int_equal(ncm_sim_results_scores(r, 2, s, 40000), NCM_OK);
+    size_t zero = 0;
+    for (size_t i = 0; i < 40000; i++) {
+        assert_true(s[i] >= 0 && s[i] <= 1);
+        zero += s[i] == 0;
+    }
+    double p2;
+    ncm_sim_results_gate(r, 2, &p2, NULL, NULL);
+    assert_true((double)zero >= (1 - p2) * 40000 - 0.5);
+    free(s);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+}
+
+/* Bit-identical across 1, 2 and 3 threads (segment and person mode), measures included. */
+static const char *busy_measures = BUSY_WITH(
+    "{\"framework\": " MFW ", \"measures\": ["
+    "   {\"id\": \"readmit\", \"mean\": 0.13, \"sd\": 0.02, \"trend\": -0.005, \"min\": 0},"
+    "   {\"id\": \"falls\", \"mean\": 0.045, \"sd\": 0.006},"
+    "   {\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.85, \"sd\": 0.05, \"trend\": 0.01}]}");
+
+static void test_measures_threads(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = load_text(busy_measures);
+    for (int mode = NCM_SIM_MODE_SEGMENT; mode <= NCM_SIM_MODE_PERSON; mode++) {
+        size_t N = 263;
+        ncm_sim_results *ref = run(sc, N, 1, (ncm_sim_mode)mode);
+        uint64_t h = results_hash(ref);
+        double *a = malloc(N * sizeof *a), *b = malloc(N * sizeof *b);
+        for (unsigned th = 2; th <= 3; th++) {
+            ncm_sim_results *r = run(sc, N, th, (ncm_sim_mode)mode);
+            assert_true(results_hash(r) == h);
+            for (unsigned y = 0; y <= 3; y++) {
+                ncm_sim_results_scores(ref, y, a, N);
+                ncm_sim_results_scores(r, y, b, N);
+                assert_memory_equal(a, b, N * sizeof *a);
+                for (size_t m = 0; m < 3; m++) {
+                    double va[NCM_SIM_STAT_COUNT], vb[NCM_SIM_STAT_COUNT], pa, pb;
+                    ncm_sim_results_measure_stats(ref, m, y, va, NULL, &pa, NULL, NCM_SIM_STAT_COUNT);
+                    ncm_sim_results_measure_stats(r, m, y, vb, NULL, &pb, NULL, NCM_SIM_STAT_COUNT);
+                    assert_memory_equal(va, vb, sizeof va);
+                    assert_true(pa == pb);
+                }
+                double ga, gb;
+                ncm_sim_results_gate(ref, y, &ga, NULL, NULL);
+                ncm_sim_results_gate(r, y, &gb, NULL, NULL);
+                assert_true(ga == gb);
+            }
+            ncm_sim_results_free(r);
+        }
+        /* the measures vary: scores are not all equal, and the gate sometimes fails */
+        ncm_sim_results_scores(ref, 1, a, N);
+        size_t zero = 0, differ = 0;
+        for (size_t i = 0; i < N; i++) {
+            zero += a[i] == 0;
+            differ += a[i] != a[0];
+        }
+        assert_true(zero > 0 && zero < N / 2 && differ > 0);
+        free(a);
+        free(b);
+        ncm_sim_results_free(ref);
+    }
+    ncm_scenario_free(sc);
+}
+
+#define MHEAD                                                                                                          \
+    "{\"schema\": \"ncm.scenario/1\", \"term_years\": 3, "                                                             \
+    "\"segments\": [{\"name\": \"x\", \"people\": 10, \"cost\": {\"mean\": \"10.00\", \"cv\": 1}}], "
+#define MDES "\"designs\": [{\"name\": \"d\", \"contract\": " PRIME_CONTRACT "}]}"
+#define MOK_READMIT "{\"id\": \"readmit\", \"mean\": 0.13, \"sd\": 0.02}"
+#define MOK_FALLS "{\"id\": \"falls\", \"mean\": 0.045, \"sd\": 0.005}"
+#define MOK_FFT "{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.85, \"sd\": 0.05}"
+
+static void test_measures_bad_json(void **state)
+{
+    (void)state;
+    /* an id the framework lacks */
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FALLS ", " MOK_FFT
+                       ", {\"id\": \"waits\", \"mean\": 1}]}, " MDES,
+                 NCM_ERR_NOT_FOUND, "outcomes.measures[3] \"waits\": no measure \"waits\" in the framework");
+    /* a weighted measure without a distribution */
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT "]}, " MDES,
+                 NCM_ERR_PARSE, "no distribution for measure \"falls\" (weight 2, gateway)");
+    /* a negative sd */
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"mean\": 0.05, \"sd\": -0.01}]}, " MDES,
+                 NCM_ERR_RANGE, "outcomes.measures[2] \"falls\".sd: -0.01 is outside");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"mean\": 0.05, \"sd\": \"wide\"}]}, " MDES,
+                 NCM_ERR_PARSE, "outcomes.measures[2] \"falls\".sd: not a number");
+    /* a beta whose trend leaves (0, 1) by year 3 */
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FALLS
+                       ", {\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.9, \"sd\": 0.02, \"trend\": 0.06}]}, " MDES,
+                 NCM_ERR_RANGE, "outcomes.measures[2] \"fft\": year 3: a beta distribution needs");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FALLS ", " MOK_FFT
+                       ", " MOK_FALLS "]}, " MDES,
+                 NCM_ERR_DUPLICATE, "outcomes.measures[3] \"falls\": measure given twice");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"distribution\": \"poisson\", \"mean\": 0.05}]}, " MDES,
+                 NCM_ERR_PARSE, "outcomes.measures[2] \"falls\".distribution: \"poisson\" is not normal or beta");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"sd\": 0.01}]}, " MDES,
+                 NCM_ERR_PARSE, "outcomes.measures[2] \"falls\".mean: missing");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"mean\": 0.05, \"min\": 0.1, \"max\": 0}]}, " MDES,
+                 NCM_ERR_RANGE, "outcomes.measures[2] \"falls\": min 0.1 is above max 0");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FFT
+                       ", {\"id\": \"falls\", \"mean\": 0.05, \"colour\": 1}]}, " MDES,
+                 NCM_ERR_PARSE, "outcomes.measures[2]: unknown key \"colour\"");
+    /* both models, no framework, a bad framework, a missing framework file */
+    expect_error(MHEAD "\"outcomes\": {\"distribution\": \"fixed\", \"mean\": 1, \"framework\": " MFW
+                       ", \"measures\": []}, " MDES,
+                 NCM_ERR_PARSE, "outcomes: give either a single score");
+    expect_error(MHEAD "\"outcomes\": {\"measures\": [" MOK_FALLS "]}, " MDES, NCM_ERR_PARSE,
+                 "outcomes.framework: missing");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": {\"measures\": [{\"id\": \"m\", \"domain\": \"all\", \"method\": \"best\"}]},"
+                       " \"measures\": []}, " MDES,
+                 NCM_ERR_PARSE, "outcomes.framework.measures[0] (\"m\").method: unknown method \"best\"");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": \"nope_fw.json\", \"measures\": []}, " MDES, NCM_ERR_IO,
+                 "outcomes.framework");
+    expect_error(MHEAD "\"outcomes\": {\"framework\": 3, \"measures\": []}, " MDES, NCM_ERR_PARSE,
+                 "outcomes.framework: must be a file name or an object");
+}
+
+static void test_measures_alloc_failures(void **state)
+{
+    (void)state;
+    const char *file_fw =
+        MHEAD "\"outcomes\": {\"framework\": \"measures_fw.json\", \"measures\": [" MOK_READMIT ", " MOK_FALLS ", " MOK_FFT
+              "]}, " MDES;
+    const char *texts[2] = {busy_measures, file_fw};
+    for (int which = 0; which < 2; which++) {
+        int ok = 0;
+        for (unsigned long k = 1; k < 5000 && !ok; k++) {
+            ncm_scenario *sc = (ncm_scenario *)0x1;
+            ncm_alloc_fail_at(k);
+            ncm_status st = ncm_scenario_load_string(texts[which], "s.json", NCM_TEST_DATA "/simulate", &sc);
+            ncm_alloc_fail_at(0);
+            if (st == NCM_OK) {
+                ok = 1;
+                ncm_scenario_free(sc);
+            } else {
+                if (st != NCM_ERR_NOMEM) fail_msg("k=%lu: %d %s", k, st, ncm_last_error());
+                assert_ptr_equal(sc, (ncm_scenario *)0x1);
+            }
+        }
+        assert_true(ok);
+    }
+    ncm_scenario *sc = load_text(busy_measures);
+    int ok = 0;
+    for (unsigned long k = 1; k < 5000 && !ok; k++) {
+        ncm_sim_results *r = (ncm_sim_results *)0x1;
+        ncm_sim_options o;
+        ncm_sim_options_init(&o);
+        o.trials = 20;
+        o.threads = 2;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_simulate(sc, &o, &r);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            ok = 1;
+            /* the figures accessor allocates too */
+            double v[NCM_SIM_STAT_COUNT] = {0}, keep = v[0];
+            ncm_alloc_fail_at(1);
+            assert_int_equal(ncm_sim_results_measure_stats(r, 0, 1, v, NULL, NULL, NULL, NCM_SIM_STAT_COUNT), NCM_ERR_NOMEM);
+            ncm_alloc_fail_at(0);
+            assert_true(v[0] == keep);
+            ncm_sim_results_free(r);
+        } else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            assert_ptr_equal(r, (ncm_sim_results *)0x1);
+        }
+    }
+    assert_true(ok);
+    ncm_scenario_free(sc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -910,6 +1425,12 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_sweep_setters),
         cmocka_unit_test(test_cli_evaluate),
+        cmocka_unit_test(test_measures_existing_streams_unchanged),
+        cmocka_unit_test(test_measures_deterministic),
+        cmocka_unit_test(test_measures_gate_normal_cdf),
+        cmocka_unit_test(test_measures_threads),
+        cmocka_unit_test(test_measures_bad_json),
+        cmocka_unit_test(test_measures_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -82,6 +82,82 @@ static void csv_str(FILE *f, const char *s)
 
 static double m(double pence) { return pence / 1e8; } /* pence -> millions of pounds */
 
+/* Per-measure outcome model: a section of summary.txt (f) and outcomes.csv. Returns 0, or 1 with *stp
+ * set for a library error, 2 for a write error (path names the file, errno the reason), 3 for no memory. */
+static int write_measures(FILE *f, const ncm_sim_results *res, const char *outdir, char *path, size_t cap,
+                          ncm_status *stp)
+{
+    size_t nm = ncm_sim_results_measure_count(res);
+    unsigned T = ncm_sim_results_years(res);
+    size_t N = (size_t)ncm_sim_results_trials(res);
+    ncm_status st;
+    int has_gate = 0;
+    double *sc = malloc(N * sizeof *sc);
+    if (!sc) return 3;
+    fprintf(f, "\nOutcome measures (the same draws for every design): mean points (0-10) and P(met) by year;\n"
+               "the score paid on is total / 100 when the gate is met, else 0\n");
+    fprintf(f, "  %-28s", "measure");
+    for (unsigned y = 1; y <= T; y++) fprintf(f, "   year %-2u       ", y);
+    fprintf(f, "   term\n");
+    for (size_t k = 0; k < nm; k++) {
+        fprintf(f, "  %-28.28s", ncm_sim_results_measure_id(res, k));
+        for (unsigned y = 0; y <= T; y++) {
+            unsigned yy = y < T ? y + 1 : 0;
+            double v[NCM_SIM_STAT_COUNT], pm;
+            if ((st = ncm_sim_results_measure_stats(res, k, yy, v, NULL, &pm, NULL, NCM_SIM_STAT_COUNT))) {
+                free(sc);
+                *stp = st;
+                return 1;
+            }
+            fprintf(f, " %5.2f (%5.3f)   ", v[NCM_SIM_MEAN], pm);
+        }
+        fputc('\n', f);
+    }
+    fprintf(f, "  %-28s", "P(gate met)");
+    for (unsigned y = 0; y <= T; y++) {
+        double p;
+        if ((st = ncm_sim_results_gate(res, y < T ? y + 1 : 0, &p, NULL, &has_gate))) {
+            free(sc);
+            *stp = st;
+            return 1;
+        }
+        fprintf(f, "       %5.3f     ", p);
+    }
+    fprintf(f, "\n  %-28s", "mean score paid on");
+    for (unsigned y = 0; y <= T; y++) {
+        ncm_sim_results_scores(res, y < T ? y + 1 : 0, sc, N);
+        double m = 0;
+        for (size_t i = 0; i < N; i++) m += sc[i];
+        fprintf(f, "       %5.3f     ", m / (double)N);
+    }
+    fprintf(f, "\n  (term: mean points over the years; P(met) and P(gate met) in every year%s)\n",
+            has_gate ? "" : "; the framework has no gate");
+    FILE *o = open_out(outdir, "outcomes.csv", path, cap);
+    if (!o) {
+        free(sc);
+        return 2;
+    }
+    fprintf(o, "measure,year,mean_points,sd_points,q05_points,q50_points,q95_points,p_met,se_p_met\n");
+    for (size_t k = 0; k < nm; k++)
+        for (unsigned y = 0; y <= T; y++) {
+            double v[NCM_SIM_STAT_COUNT], pm, pse;
+            ncm_sim_results_measure_stats(res, k, y, v, NULL, &pm, &pse, NCM_SIM_STAT_COUNT);
+            csv_str(o, ncm_sim_results_measure_id(res, k));
+            fprintf(o, ",%u,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g,%.6g\n", y, v[NCM_SIM_MEAN], v[NCM_SIM_SD], v[NCM_SIM_Q05],
+                    v[NCM_SIM_Q50], v[NCM_SIM_Q95], pm, pse);
+        }
+    for (unsigned y = 0; y <= T; y++) {
+        double p, pse;
+        ncm_sim_results_gate(res, y, &p, &pse, NULL);
+        ncm_sim_results_scores(res, y, sc, N);
+        double m = 0;
+        for (size_t i = 0; i < N; i++) m += sc[i];
+        fprintf(o, "(gate),%u,,,,,,%.6g,%.6g\n(score),%u,%.6g,,,,,,\n", y, p, pse, y, 10 * m / (double)N);
+    }
+    free(sc);
+    return fclose(o) ? 2 : 0;
+}
+
 int ncm_cmd_evaluate(int argc, char **argv)
 {
     const char *scenario = NULL, *outdir = "report", *trials_s = NULL, *seed_s = NULL, *threads_s = NULL,
@@ -359,6 +435,16 @@ int ncm_cmd_evaluate(int argc, char **argv)
             fprintf(f, " %8.2f (%5.3f)  ", m(sv[NCM_SIM_MEAN]), sv[NCM_SIM_P_DEFICIT]);
         }
         fputc('\n', f);
+    }
+    if (ncm_sim_results_measure_count(res) > 0) {
+        int wr = write_measures(f, res, outdir, path, sizeof path, &st);
+        if (wr == 1) goto fail;
+        if (wr == 2) goto io;
+        if (wr == 3) {
+            rc = cli_failf("evaluate", "out of memory");
+            goto done;
+        }
+        snprintf(path, sizeof path, "%s/summary.txt", outdir); /* summary.txt is still being written */
     }
     if (nd > 1) {
         fprintf(f, "\nPaired comparison with \"%s\" (same random numbers): providers' result over the term\n",

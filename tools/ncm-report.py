@@ -8,6 +8,8 @@ writes three PNGs next to them:
   result_distribution.png   the providers' result over the term, one histogram per design
   deficit_by_bid.png        P(providers' deficit over the term) against the bid, per design
   budget_by_segment_place.png  expected year-1 cost by place, stacked by segment
+  outcomes.png              (with a per-measure outcome model: outcomes.csv) P(each measure met),
+                            P(gate met) and the mean score paid on, by year
 Needs matplotlib and numpy (Debian: python3-matplotlib). Exit status 1 if they are missing.
 """
 import csv
@@ -94,6 +96,36 @@ def main(argv):
         ax.legend(fontsize=8)
         fig.tight_layout()
         fig.savefig(os.path.join(out, "budget_by_segment_place.png"))
+        plt.close(fig)
+
+    # 4. outcome measures (scenarios with a per-measure outcome model only)
+    path = os.path.join(out, "outcomes.csv")
+    if os.path.exists(path):
+        met, gate, score = {}, [], []
+        with open(path, newline="") as f:
+            for r in csv.DictReader(f):
+                y = int(r["year"])
+                if y == 0:
+                    continue
+                if r["measure"] == "(gate)":
+                    gate.append((y, float(r["p_met"])))
+                elif r["measure"] == "(score)":
+                    score.append((y, float(r["mean_points"]) / 10))
+                else:
+                    met.setdefault(r["measure"], []).append((y, float(r["p_met"])))
+        fig, ax = plt.subplots(figsize=(8, 4.5), dpi=90)
+        for name, pts in met.items():
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", ms=3, lw=1, label="P(%s met)" % name)
+        ax.plot([p[0] for p in gate], [p[1] for p in gate], color="black", lw=2.5, label="P(gate met)")
+        ax.plot([p[0] for p in score], [p[1] for p in score], color="black", ls="--", lw=2,
+                label="mean score paid on")
+        ax.set_xlabel("year")
+        ax.set_xticks(sorted({p[0] for p in gate}))
+        ax.set_ylim(-0.02, 1.02)
+        ax.set_title("Outcome measures: probability each is met, the gate, the score")
+        ax.legend(fontsize=8)
+        fig.tight_layout()
+        fig.savefig(os.path.join(out, "outcomes.png"))
         plt.close(fig)
     return 0
 

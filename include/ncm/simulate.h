@@ -24,8 +24,12 @@
  * - segment mode: the yearly total of segment s is normal with mean n m_s F_y and standard deviation
  *   sqrt(n) cv_s m_s F_y (the sum of n independent people), floored at 0; person mode: one cost per
  *   person per year, cost x F_y (the people-count drift scales the year's total);
- * - outcome results: one total score per trial and year, beta (mean, sd), normal clipped to [0, 1],
- *   or fixed;
+ * - outcome results: either one total score per trial and year, beta (mean, sd), normal clipped to
+ *   [0, 1], or fixed; or a per-measure model: an outcome framework (outcome.h) and a distribution of
+ *   each measure's yearly value (normal with mean and sd, optionally clipped to [min, max], or beta),
+ *   whose mean moves by a trend per year; every trial and year each measure is drawn, the framework
+ *   is scored (ncm_outcome_score() formulas, the framework's baselines) and the score is total / 100
+ *   when the gate is met, else 0 (ncm_sim_results_gate(), ncm_sim_results_measure_stats());
  * - designs: a named contract (contract.h) with optional stop-loss bought from an outside insurer
  *   (individual attachment/coinsurance/limit applied per person in person mode and as its expected
  *   value scaled by the year's cost in segment mode; aggregate cover on the retained total; a premium
@@ -272,12 +276,16 @@ NCM_API const ncm_contract *ncm_scenario_design_contract(const ncm_scenario *sc,
  * Keys: "demand_growth", "cost_inflation" (-0.5 to 1), "efficiency.assumed", "efficiency.delivered.mean"
  * (0 to 0.95), "efficiency.delivered.sd" (0 to 1), "efficiency.ramp_years" (1 to 50), "outcomes.mean",
  * "outcomes.sd" (0 to 1; a beta needs sd^2 < mean (1 - mean)), "membership.joiners",
- * "membership.leavers" (0 to 1). The scenario must not be in use by ncm_simulate() meanwhile.
+ * "membership.leavers" (0 to 1). With a per-measure outcome model: "outcomes.measures.ID.mean",
+ * "outcomes.measures.ID.sd" (>= 0) and "outcomes.measures.ID.trend" of the measure with id ID (a
+ * beta must stay valid in every year of the term); "outcomes.mean" and "outcomes.sd" are then
+ * #NCM_ERR_INVALID. The scenario must not be in use by ncm_simulate() meanwhile.
  * @param sc The scenario.
  * @param key Parameter name, as in the JSON document.
  * @param value New value.
- * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_NOT_FOUND for an unknown key;
- *         #NCM_ERR_RANGE for a value out of range (nothing is changed).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or a single-score key with a per-measure
+ *         model; #NCM_ERR_NOT_FOUND for an unknown key or measure; #NCM_ERR_RANGE for a value out
+ *         of range (nothing is changed).
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_scenario_set_number(ncm_scenario *sc, const char *key, double value);
@@ -471,6 +479,75 @@ NCM_API ncm_status ncm_sim_results_cost(const ncm_sim_results *r, unsigned year,
  */
 NCM_API ncm_status ncm_sim_results_compare(const ncm_sim_results *r, size_t a, size_t pa, size_t b, size_t pb,
                                            unsigned year, double *value, double *se, size_t cap);
+
+/**
+ * @brief Per-trial outcome score given to every outcome pot and withhold of every design (0 to 1).
+ *
+ * With the single-score model this is the drawn score; with the per-measure model it is the
+ * framework's total score / 100 when the gate is met, else 0.
+ * @param r The results.
+ * @param year Year 1 to the term, or 0 for the mean over the term's years.
+ * @param[out] out Caller's array of one score per trial (a fraction from 0 to 1).
+ * @param cap Size of @p out; must be >= ncm_sim_results_trials().
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_RANGE for a year beyond the term;
+ *         #NCM_ERR_BUFFER if @p cap is too small.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_sim_results_scores(const ncm_sim_results *r, unsigned year, double *out, size_t cap);
+
+/**
+ * @brief Number of outcome measures reported (those of the scenario's per-measure outcome model).
+ * @param r The results.
+ * @return The count; 0 for NULL or when the scenario uses a single score.
+ * @since 0.1.0
+ */
+NCM_API size_t ncm_sim_results_measure_count(const ncm_sim_results *r);
+
+/**
+ * @brief Id of an outcome measure (the framework's measure order).
+ * @param r The results.
+ * @param m Measure index.
+ * @return A string owned by the results, or NULL out of range.
+ * @since 0.1.0
+ */
+NCM_API const char *ncm_sim_results_measure_id(const ncm_sim_results *r, size_t m);
+
+/**
+ * @brief Probability that the outcome framework's gate is met (every gateway measure reaches its
+ *        threshold and the total score reaches the framework's minimum).
+ *
+ * The gate is the same for every design (all designs share the drawn outcomes). Without a gateway
+ * measure or minimum total the gate is always met (probability 1, @p has_gate 0).
+ * @param r The results.
+ * @param year Year 1 to the term, or 0 for the probability that the gate is met in every year of the term.
+ * @param[out] p_met The probability (may be NULL).
+ * @param[out] se Its Monte Carlo standard error, sqrt(p (1 - p) / trials) (may be NULL).
+ * @param[out] has_gate 1 if the framework has a gate, else 0 (may be NULL).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p r; #NCM_ERR_RANGE for a year beyond the term;
+ *         #NCM_ERR_NOT_FOUND when the scenario has no per-measure outcome model.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_sim_results_gate(const ncm_sim_results *r, unsigned year, double *p_met, double *se,
+                                        int *has_gate);
+
+/**
+ * @brief Distribution of one measure's score (points 0 to 10) and the probability that it is met.
+ * @param r The results.
+ * @param m Measure index.
+ * @param year Year 1 to the term, or 0 for the term (the mean of the yearly points; "met" = met in every year).
+ * @param[out] value #NCM_SIM_STAT_COUNT figures of the points in #ncm_sim_stat order (P_DEFICIT, P_CAP
+ *        and P_LIMIT are NaN; ES05 is the mean of the worst 5%) (may be NULL).
+ * @param[out] se Their Monte Carlo standard errors (may be NULL).
+ * @param[out] p_met Probability that the measure reaches its threshold (for tiers: any tier) (may be NULL).
+ * @param[out] p_met_se Its Monte Carlo standard error (may be NULL).
+ * @param cap Size of @p value and @p se; must be >= #NCM_SIM_STAT_COUNT when either is given.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p r; #NCM_ERR_NOT_FOUND when the scenario has no
+ *         per-measure outcome model; #NCM_ERR_RANGE for a measure or year out of range;
+ *         #NCM_ERR_BUFFER; #NCM_ERR_NOMEM.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_sim_results_measure_stats(const ncm_sim_results *r, size_t m, unsigned year, double *value,
+                                                 double *se, double *p_met, double *p_met_se, size_t cap);
 
 /* ---------------------------------------------------------------- bid viability */
 

@@ -9,6 +9,7 @@
 
 #include "ncm/capitation.h"
 #include "ncm/contract.h"
+#include "ncm/outcome.h"
 #include "ncm/population.h"
 #include "ncm/simulate.h"
 #include "internal/common.h"
@@ -16,6 +17,16 @@
 
 enum { NCMI_DIST_LOGNORMAL = 0, NCMI_DIST_GAMMA = 1, NCMI_DIST_RESAMPLE = 2 };
 enum { NCMI_SCORE_FIXED = 0, NCMI_SCORE_BETA = 1, NCMI_SCORE_NORMAL = 2 };
+enum { NCMI_MEASURE_NORMAL = 0, NCMI_MEASURE_BETA = 1 };
+
+/* Distribution of one outcome measure's yearly value (per-measure outcome model). The mean of year
+ * y (1-based) is mean + trend (y - 1); normal values are clipped to [lo, hi] when given. */
+typedef struct ncmi_measure_model {
+    int dist;                  /* NCMI_MEASURE_* */
+    double mean, sd, trend;
+    int has_lo, has_hi;
+    double lo, hi;
+} ncmi_measure_model;
 
 /* Cells of the lognormal quantile table used in person mode (interpolated linearly inside, the
  * outermost NCMI_LN_EXACT cells at each end computed exactly). */
@@ -68,6 +79,10 @@ struct ncm_scenario {
     double eff_assumed, eff_mean, eff_sd, eff_ramp;
     int score_kind;
     double score_mean, score_sd;
+    /* per-measure outcome model (NULL = the single score above) */
+    ncm_outcome_framework *fw;
+    char *fw_file;             /* as written in the scenario (NULL when inline) */
+    ncmi_measure_model *mmodel; /* one per framework measure, in the framework's order */
     double joiners, leavers;
     ncmi_shock *shocks;
     size_t nshocks;
@@ -90,6 +105,13 @@ struct ncm_sim_results {
     ncm_money *gross;          /* [year 0..T][trial] */
     int *has_limit;            /* per design: the contract has a capped risk share */
     uint8_t **limit;           /* per design: [year 0..T][trial], 1 if a risk-share cap bound */
+    double *score;             /* [year 0..T][trial]: score given to the settler; year 0 = mean over the years */
+    size_t nmeasures;          /* per-measure model: measures (0 without) */
+    char **measure_ids;
+    int has_gate;
+    double *mpoints;           /* [measure][year 0..T][trial]: points 0-10; year 0 = mean over the years */
+    uint8_t *mmet;             /* [measure][year 0..T][trial]: 1 if met; year 0 = met in every year */
+    uint8_t *gate;             /* [year 0..T][trial]: 1 if the gate is met; year 0 = in every year */
 };
 
 /* Free the parts of a scenario (used by loader and ncm_scenario_free). */
