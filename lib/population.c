@@ -321,7 +321,8 @@ ncm_status ncmi_population_build(const ncm_population_columns *c, const ncmi_pop
         return ncmi_error(NCM_ERR_VERSION, "ncm_population_columns: version %u is not supported (1-%u)", c->version,
                           NCM_POPULATION_COLUMNS_VERSION);
     size_t n = c->n;
-    if (!text_present(&c->person_id) && n) return ncmi_error(NCM_ERR_INVALID, "person_id: required column missing");
+    ncmi_dict *person = src ? src->person : NULL;
+    if (!text_present(&c->person_id) && !person && n) return ncmi_error(NCM_ERR_INVALID, "person_id: required column missing");
     if ((!c->age || !c->sex) && n) return ncmi_error(NCM_ERR_INVALID, "%s: required column missing", !c->age ? "age" : "sex");
     if (c->dx_offsets && !text_present(&c->dx_codes))
         return ncmi_error(NCM_ERR_INVALID, "dx_codes: required when dx_offsets is given");
@@ -389,7 +390,15 @@ ncm_status ncmi_population_build(const ncm_population_columns *c, const ncmi_pop
     if (c->medicaid) p->present |= 1u << NCMI_COL_MEDICAID;
     if (text_present(&c->segment)) p->present |= 1u << NCMI_COL_SEGMENT;
 
-    if ((st = intern_text(&c->person_id, n, canon(src, NCMI_COL_PERSON_ID), 1, 0, &p->person, NULL))) goto fail;
+    if (person) {
+        if (ncmi_dict_size(person) != n) {
+            st = ncmi_error(NCM_ERR_INTERNAL, "person_id: %zu ids for %zu rows", ncmi_dict_size(person), n);
+            goto fail;
+        }
+        p->person = person;
+    } else if ((st = intern_text(&c->person_id, n, canon(src, NCMI_COL_PERSON_ID), 1, 0, &p->person, NULL))) {
+        goto fail;
+    }
     for (int l = 0; l < NCM_LEVEL_COUNT; l++) {
         if (text_present(&c->geo[l])) p->present |= 1u << (NCMI_COL_PRACTICE + l);
         if ((st = intern_text(&c->geo[l], n, canon(src, NCMI_COL_PRACTICE + l), 0, 1, &p->text[l], &p->text_ids[l])))
@@ -446,6 +455,7 @@ ncm_status ncmi_population_build(const ncm_population_columns *c, const ncmi_pop
     *out = p;
     return NCM_OK;
 fail:
+    if (person && p->person == person) p->person = NULL; /* still the caller's */
     ncm_population_free(p);
     return st;
 }

@@ -1,11 +1,14 @@
 /* Population CSV: read people.csv (+ diagnoses.csv) into a table, and write a table back.
  *
- * Reading: the whole file is loaded by lib/internal/csv (which validates UTF-8 and NUL-terminates
- * every field in place), each row's fields are converted into column arrays (text columns are
- * pointers into the CSV buffer), and ncmi_population_build() interns, validates and assembles the
- * table, naming errors through an ncmi_pop_source. Diagnoses are read after the people table exists:
- * each row's person is looked up in the table's person dictionary and codes are grouped into CSR
- * arrays with a stable counting sort. Any failure frees everything built so far. */
+ * Reading: files are streamed by lib/internal/csv in windows (a buffer given to
+ * ncm_population_read_csv_buffer is read whole), which validates UTF-8 and NUL-terminates every
+ * field in place; fields are valid only until the next record, so each row is converted at once:
+ * numbers into column arrays, person ids, geography, segment and attribute values interned into
+ * dictionaries (person id i = row i). ncmi_population_build() then validates and assembles the
+ * table, adopting the person dictionary, naming errors through an ncmi_pop_source. Diagnoses are
+ * read after the people table exists (and the people file is closed): each row's person is looked
+ * up in the table's person dictionary and codes are grouped into CSR arrays with a stable counting
+ * sort. Any failure frees everything built so far. Peak memory is the table plus one window. */
 #include "ncm/population.h"
 
 #include <errno.h>
@@ -74,12 +77,26 @@ static inline int same(const char *a, const char *b, size_t len)
 
 /* ------------------------------------------------------------------ people */
 
+enum { PQ = 16, PQ_LEN = 40 };
+
 typedef struct people {
     size_t n, cap;
     long col[NCMI_NCOLS]; /* 0-based CSV column of each canonical column, -1 if absent */
     size_t col1[NCMI_NCOLS];
     size_t *line; /* CSV line of each row; NULL while every row r is on line r + 2 (the usual case) */
-    const char **person;
+    /* person ids, interned as read (the CSV reader may stream, so nothing may point into its
+     * buffer after the row): id == row until the first empty or repeated id, which is reported
+     * (as ncmi_population_build would) once every row has been read */
+    ncmi_dict *person;
+    int perr;          /* 0, or 1 (empty id) or 2 (repeated id) at row perr_row */
+    size_t perr_row;
+    uint32_t perr_first; /* row of the first occurrence of a repeated id */
+    /* ids wait in a short queue (copied) while their hash slots are prefetched: interning
+     * millions of ids is otherwise one cache miss each */
+    size_t qhead, qn;
+    size_t qrow[PQ];
+    size_t qlen[PQ];
+    char qtext[PQ][PQ_LEN];
     int32_t *age;
     uint8_t *sex, *depr, *orec, *medicaid;
     double *months;
@@ -89,13 +106,18 @@ typedef struct people {
     ncmi_dict *tdict[5];
     uint32_t *tids[5];
     const char **tlevels[5];
-    const char *tlast[5];
-    size_t tlast_len[5];
+    int thave[5];        /* the one-entry cache holds tlast_id[k], whose text is tlast[k] */
     uint32_t tlast_id[5];
+    size_t tlast_len[5];
+    char tlast[5][PQ_LEN];
     size_t nattr;
     size_t *attr_csv;    /* 0-based CSV column of each attribute */
     size_t *attr_col1;   /* 1-based, for messages */
-    const char ***attr_vals;
+    /* attribute values, interned as read (text form), and parsed while every value so far is a
+     * number (numeric form; attr_num[a] is freed at the first value that is not) */
+    ncmi_dict **attr_dict;
+    uint32_t **attr_ids;
+    const char ***attr_levels;
     double **attr_num;
     ncm_attribute_column *acols;
 } people;
@@ -103,7 +125,7 @@ typedef struct people {
 static void people_free(people *pp)
 {
     ncmi_free(pp->line);
-    ncmi_free(pp->person);
+    ncmi_dict_free(pp->person);
     ncmi_free(pp->age);
     ncmi_free(pp->sex);
     ncmi_free(pp->depr);
@@ -117,12 +139,16 @@ static void people_free(people *pp)
         ncmi_free(pp->tlevels[k]);
     }
     for (size_t a = 0; a < pp->nattr; a++) {
-        if (pp->attr_vals) ncmi_free(pp->attr_vals[a]);
+        if (pp->attr_dict) ncmi_dict_free(pp->attr_dict[a]);
+        if (pp->attr_ids) ncmi_free(pp->attr_ids[a]);
+        if (pp->attr_levels) ncmi_free(pp->attr_levels[a]);
         if (pp->attr_num) ncmi_free(pp->attr_num[a]);
     }
     ncmi_free(pp->attr_csv);
     ncmi_free(pp->attr_col1);
-    ncmi_free(pp->attr_vals);
+    ncmi_free(pp->attr_dict);
+    ncmi_free(pp->attr_ids);
+    ncmi_free(pp->attr_levels);
     ncmi_free(pp->attr_num);
     ncmi_free(pp->acols);
 }
@@ -134,7 +160,7 @@ static void people_free(people *pp)
     } while (0)
 
 /* Map the header to canonical columns and attributes; allocate the column arrays for cap rows. */
-static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
+static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap, size_t hint)
 {
     for (int k = 0; k < NCMI_NCOLS; k++) pp->col[k] = -1;
     size_t nattr = 0;
@@ -161,7 +187,7 @@ static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
             return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, age, sex)",
                               c->name, c->line, ncmi_population_colnames[required[r]]);
     pp->cap = cap;
-    ALLOC_COL(pp->person, cap);
+    if (!(pp->person = ncmi_dict_new(hint))) return ncmi_nomem("person_id");
     ALLOC_COL(pp->age, cap);
     ALLOC_COL(pp->sex, cap);
     for (int k = 0; k < 5; k++)
@@ -177,10 +203,13 @@ static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
     if (nattr) {
         pp->attr_csv = ncmi_calloc(nattr, sizeof *pp->attr_csv);
         pp->attr_col1 = ncmi_calloc(nattr, sizeof *pp->attr_col1);
-        pp->attr_vals = ncmi_calloc(nattr, sizeof *pp->attr_vals);
+        pp->attr_dict = ncmi_calloc(nattr, sizeof *pp->attr_dict);
+        pp->attr_ids = ncmi_calloc(nattr, sizeof *pp->attr_ids);
+        pp->attr_levels = ncmi_calloc(nattr, sizeof *pp->attr_levels);
         pp->attr_num = ncmi_calloc(nattr, sizeof *pp->attr_num);
         pp->acols = ncmi_calloc(nattr, sizeof *pp->acols);
-        if (!pp->attr_csv || !pp->attr_col1 || !pp->attr_vals || !pp->attr_num || !pp->acols)
+        if (!pp->attr_csv || !pp->attr_col1 || !pp->attr_dict || !pp->attr_ids || !pp->attr_levels || !pp->attr_num ||
+            !pp->acols)
             return ncmi_nomem("people attributes");
         pp->nattr = nattr;
         size_t a = 0;
@@ -191,13 +220,55 @@ static ncm_status people_setup(people *pp, ncmi_csv *c, size_t cap)
             if (canonical) continue;
             pp->attr_csv[a] = i;
             pp->attr_col1[a] = i + 1;
-            ALLOC_COL(pp->attr_vals[a], cap);
+            ALLOC_COL(pp->attr_ids[a], cap);
+            ALLOC_COL(pp->attr_num[a], cap);
+            if (!(pp->attr_dict[a] = ncmi_dict_new(16))) return ncmi_nomem("people attributes");
             a++;
         }
     }
     return NCM_OK;
 }
 #undef ALLOC_COL
+
+#define GROW_COL(ptr)                                                                                         \
+    do {                                                                                                      \
+        if (ptr) {                                                                                            \
+            void *np_ = ncmi_realloc_array((ptr), cap, sizeof *(ptr));                                        \
+            if (!np_) return ncmi_nomem("people columns");                                                    \
+            (ptr) = np_;                                                                                      \
+        }                                                                                                     \
+    } while (0)
+
+/* Double the room for rows (a streamed file's row count is not known in advance). */
+static ncm_status people_grow(people *pp)
+{
+    if (pp->cap > SIZE_MAX / 2 / sizeof(double)) return ncmi_nomem("people columns");
+    size_t cap = pp->cap ? pp->cap * 2 : 1024;
+    GROW_COL(pp->line);
+    GROW_COL(pp->age);
+    GROW_COL(pp->sex);
+    GROW_COL(pp->depr);
+    GROW_COL(pp->orec);
+    GROW_COL(pp->medicaid);
+    GROW_COL(pp->months);
+    GROW_COL(pp->cost);
+    for (int k = 0; k < 5; k++) GROW_COL(pp->tids[k]);
+    for (size_t a = 0; a < pp->nattr; a++) {
+        GROW_COL(pp->attr_ids[a]);
+        GROW_COL(pp->attr_num[a]);
+    }
+    pp->cap = cap;
+    return NCM_OK;
+}
+#undef GROW_COL
+
+/* Length of a field as a C string: the table's text columns are C strings, so a value with a NUL
+ * byte ends there (as when the values are handed over as strings). */
+static inline size_t cstr_len(const ncmi_csv_field *f)
+{
+    const char *z = f->len ? memchr(f->s, '\0', f->len) : NULL;
+    return z ? (size_t)(z - f->s) : f->len;
+}
 
 /* Parse a small whole number in [0, max]; empty gives dflt. */
 static ncm_status field_uint(const ncmi_csv *c, long col, int64_t max, uint8_t dflt, const char *what, uint8_t *out)
@@ -220,6 +291,41 @@ static ncm_status field_uint(const ncmi_csv *c, long col, int64_t max, uint8_t d
     return NCM_OK;
 }
 
+/* Intern the id of row r (ids are rows until the first error, which is noted, not reported). */
+static ncm_status person_take(people *pp, size_t r, const char *s, size_t len)
+{
+    uint32_t id;
+    int added;
+    ncm_status st;
+    if (pp->perr) return NCM_OK;
+    if (len == 0) {
+        pp->perr = 1;
+        pp->perr_row = r;
+    } else if ((st = ncmi_dict_intern(pp->person, s, len, &id, &added))) {
+        return st == NCM_ERR_NOMEM ? ncmi_nomem("person_id") : ncmi_error(st, "person_id: too many distinct values");
+    } else if (!added) {
+        pp->perr = 2;
+        pp->perr_row = r;
+        pp->perr_first = id;
+    }
+    return NCM_OK;
+}
+
+static ncm_status person_pop(people *pp)
+{
+    size_t k = pp->qhead;
+    pp->qhead = (pp->qhead + 1) % PQ;
+    pp->qn--;
+    return person_take(pp, pp->qrow[k], pp->qtext[k], pp->qlen[k]);
+}
+
+static ncm_status person_flush(people *pp)
+{
+    ncm_status st = NCM_OK;
+    while (pp->qn && !st) st = person_pop(pp);
+    return st;
+}
+
 static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags)
 {
     size_t r = pp->n;
@@ -233,7 +339,6 @@ static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags
         for (size_t i = 0; i < r; i++) pp->line[i] = i + 2;
         pp->line[r] = c->line;
     }
-    pp->person[r] = f[pp->col[NCMI_COL_PERSON_ID]].s;
 
     /* age: required whole number of years, 0-130 */
     long ca = pp->col[NCMI_COL_AGE];
@@ -268,15 +373,19 @@ static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags
         if (!pp->tids[k]) continue;
         const ncmi_csv_field *t = &f[pp->col[k < 4 ? NCMI_COL_PRACTICE + k : NCMI_COL_SEGMENT]];
         uint32_t id;
-        if (pp->tlast[k] && t->len == pp->tlast_len[k] && same(t->s, pp->tlast[k], t->len)) {
+        if (pp->thave[k] && t->len == pp->tlast_len[k] && same(t->s, pp->tlast[k], t->len)) {
             id = pp->tlast_id[k];
         } else {
             ncm_status s2 = ncmi_dict_intern(pp->tdict[k], t->s, t->len, &id, NULL);
             if (s2 == NCM_ERR_NOMEM) return ncmi_nomem("people text columns");
             if (s2) return ncmi_csv_fail(c, (size_t)(t - f), s2, "too many distinct values");
-            pp->tlast[k] = t->s;
-            pp->tlast_len[k] = t->len;
-            pp->tlast_id[k] = id;
+            /* a copy: the field's text may not outlive the row */
+            pp->thave[k] = t->len <= PQ_LEN;
+            if (pp->thave[k]) {
+                memcpy(pp->tlast[k], t->s, t->len);
+                pp->tlast_len[k] = t->len;
+                pp->tlast_id[k] = id;
+            }
         }
         pp->tids[k][r] = id;
     }
@@ -320,34 +429,69 @@ static ncm_status people_row(people *pp, const ncmi_csv *c, unsigned money_flags
         pp->cost[r] = v;
     }
 
-    for (size_t a = 0; a < pp->nattr; a++) pp->attr_vals[a][r] = f[pp->attr_csv[a]].s;
+    for (size_t a = 0; a < pp->nattr; a++) {
+        const ncmi_csv_field *t = &f[pp->attr_csv[a]];
+        size_t len = cstr_len(t);
+        if (pp->attr_num[a] && ncmi_parse_double(t->s, len, &pp->attr_num[a][r])) {
+            ncmi_free(pp->attr_num[a]); /* a text attribute */
+            pp->attr_num[a] = NULL;
+        }
+        ncm_status s2 = ncmi_dict_intern(pp->attr_dict[a], t->s, len, &pp->attr_ids[a][r], NULL);
+        if (s2) return s2 == NCM_ERR_NOMEM ? ncmi_nomem("people attributes") : ncmi_error(s2, "%s: too many distinct values", c->header[pp->attr_csv[a]]);
+    }
+
+    /* person id: queued for interning; errors wait until every row has been read (they are the
+     * table builder's) */
+    if (!pp->perr) {
+        const ncmi_csv_field *t = &f[pp->col[NCMI_COL_PERSON_ID]];
+        size_t len = cstr_len(t);
+        if (len == 0 || len > PQ_LEN) {
+            if ((st = person_flush(pp)) || (st = person_take(pp, r, t->s, len))) return st;
+        } else {
+            if (pp->qn == PQ && (st = person_pop(pp))) return st;
+            size_t k = (pp->qhead + pp->qn++) % PQ;
+            pp->qrow[k] = r;
+            pp->qlen[k] = len;
+            memcpy(pp->qtext[k], t->s, len);
+            ncmi_dict_prefetch(pp->person, t->s, len);
+        }
+    }
     pp->n++;
     return NCM_OK;
 }
 
-/* Decide numeric or text for each attribute and fill the attribute column descriptors. */
+/* The error for the first empty or repeated person id, worded as ncmi_population_build words it. */
+static ncm_status person_fail(const people *pp, const ncmi_csv *c)
+{
+    size_t r = pp->perr_row, line = pp->line ? pp->line[r] : r + 2;
+    size_t col = pp->col1[NCMI_COL_PERSON_ID];
+    if (pp->perr == 1)
+        return ncmi_error(NCM_ERR_RANGE, "%s:%zu:%zu (person_id): empty value", c->name, line, col);
+    char q[64];
+    uint32_t j = pp->perr_first;
+    ncmi_quote(q, sizeof q, ncmi_dict_str(pp->person, j), ncmi_dict_len(pp->person, j));
+    return ncmi_error(NCM_ERR_DUPLICATE, "%s:%zu:%zu (person_id): \"%s\" appears twice (first at line %zu)", c->name,
+                      line, col, q, pp->line ? pp->line[j] : (size_t)j + 2);
+}
+
+/* Fill the attribute column descriptors: numeric when every value was a number, else text (the
+ * interned values as levels + index, in first-seen order as the builder would intern them). */
 static ncm_status people_attrs(people *pp, const ncmi_csv *c)
 {
     for (size_t a = 0; a < pp->nattr; a++) {
         ncm_attribute_column *ac = &pp->acols[a];
         ac->name = c->header[pp->attr_csv[a]];
-        double *num = ncmi_malloc_array(pp->n, sizeof *num);
-        if (!num) return ncmi_nomem("numeric attribute");
-        int numeric = 1;
-        for (size_t r = 0; r < pp->n; r++) {
-            const char *s = pp->attr_vals[a][r];
-            if (ncmi_parse_double(s, strlen(s), &num[r])) {
-                numeric = 0;
-                break;
-            }
+        if (pp->attr_num[a]) {
+            ac->numeric = pp->attr_num[a];
+            continue;
         }
-        if (numeric) {
-            pp->attr_num[a] = num;
-            ac->numeric = num;
-        } else {
-            ncmi_free(num);
-            ac->text.values = pp->attr_vals[a];
-        }
+        size_t nl = ncmi_dict_size(pp->attr_dict[a]);
+        if (!(pp->attr_levels[a] = ncmi_malloc_array(nl ? nl : 1, sizeof *pp->attr_levels[a])))
+            return ncmi_nomem("text attribute");
+        for (size_t j = 0; j < nl; j++) pp->attr_levels[a][j] = ncmi_dict_str(pp->attr_dict[a], (uint32_t)j);
+        ac->text.index = pp->attr_ids[a];
+        ac->text.levels = pp->attr_levels[a];
+        ac->text.nlevels = nl;
     }
     return NCM_OK;
 }
@@ -357,7 +501,9 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
     people pp;
     memset(&pp, 0, sizeof pp);
     ncm_status st = ncmi_csv_read_header(c);
-    if (!st) st = people_setup(&pp, c, c->max_records);
+    /* whole-buffer reader: room for every line; streaming: grow as rows come */
+    if (!st) st = people_setup(&pp, c, c->file ? c->est_records + c->est_records / 16 + 1024 : c->max_records,
+                               c->file ? c->est_records : c->max_records);
     while (!st) {
         int eof;
         if ((st = ncmi_csv_next(c, &eof)) || eof) break;
@@ -365,9 +511,12 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
             st = ncmi_csv_check_width(c);
             break;
         }
-        if (pp.n >= pp.cap) { /* cannot happen: cap counts every line */
-            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
-            break;
+        if (pp.n >= pp.cap) {
+            if (!c->file) { /* cannot happen: cap counts every line */
+                st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
+                break;
+            }
+            if ((st = people_grow(&pp))) break;
         }
         if (pp.n >= UINT32_MAX - 1) {
             st = ncmi_error(NCM_ERR_OVERFLOW, "%s:%zu: more than %lu people", c->name, c->line, (unsigned long)UINT32_MAX - 2);
@@ -375,6 +524,8 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         }
         st = people_row(&pp, c, o->flags);
     }
+    if (!st) st = person_flush(&pp);
+    if (!st && pp.perr) st = person_fail(&pp, c);
     if (!st) st = people_attrs(&pp, c);
     for (int k = 0; k < 5 && !st; k++) {
         if (!pp.tdict[k]) continue;
@@ -388,7 +539,6 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
     if (!st) {
         ncm_population_columns cols = NCM_POPULATION_COLUMNS_INIT;
         cols.n = pp.n;
-        cols.person_id.values = pp.person;
         cols.age = pp.age;
         cols.sex = pp.sex;
         for (int k = 0; k < 5; k++) {
@@ -405,12 +555,13 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         cols.medicaid = pp.medicaid;
         cols.attributes = pp.acols;
         cols.nattributes = pp.nattr;
-        ncmi_pop_source src = {c->name, pp.line, pp.col1, pp.attr_col1};
+        ncmi_pop_source src = {c->name, pp.line, pp.col1, pp.attr_col1, pp.person};
         /* Borrow the numeric arrays, then hand them to the table (its owned[] slots, in the order
          * of ncmi_population_build: age, sex, decile, months, orec, medicaid, cost): no copies. */
         cols.flags = NCM_POPULATION_BORROW;
         st = ncmi_population_build(&cols, &src, out);
         if (!st) {
+            pp.person = NULL; /* the table's now */
             void **mine[7] = {(void **)&pp.age, (void **)&pp.sex, (void **)&pp.depr, (void **)&pp.months,
                               (void **)&pp.orec, (void **)&pp.medicaid, (void **)&pp.cost};
             for (int k = 0; k < 7; k++)
@@ -421,7 +572,7 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
         }
     }
     people_free(&pp);
-    return st;
+    return ncmi_csv_settle(c, st);
 }
 
 /* ------------------------------------------------------------------ diagnoses */
@@ -429,26 +580,31 @@ static ncm_status read_people(ncmi_csv *c, const ncm_population_csv_options *o, 
 static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
 {
     ncm_status st = ncmi_csv_read_header(c);
-    if (st) return st;
+    if (st) return ncmi_csv_settle(c, st);
     long cp = ncmi_csv_column(c, "person_id"), cc = ncmi_csv_column(c, "code");
     if (cp < 0 || cc < 0)
-        return ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, code)",
-                          c->name, c->line, cp < 0 ? "person_id" : "code");
-    size_t cap = c->max_records, m = 0, n = p->n;
+        return ncmi_csv_settle(c, ncmi_error(NCM_ERR_PARSE, "%s:%zu:1: header: required column \"%s\" is missing (required: person_id, code)",
+                          c->name, c->line, cp < 0 ? "person_id" : "code"));
+    /* whole-buffer reader: room for every line; streaming: grow as rows come */
+    size_t cap = c->file ? c->est_records + c->est_records / 16 + 1024 : c->max_records, m = 0, n = p->n;
     uint32_t *who = NULL; /* person of each row; only needed (and filled) once rows are out of order */
     uint32_t prev_row = 0;
     uint32_t *code = ncmi_malloc_array(cap, sizeof *code);
     ncmi_dict *dx = ncmi_dict_new(64);
-    uint64_t *off = ncmi_calloc(n + 1, sizeof *off), *next = NULL;
+    /* the table's offsets are n + 1 zeros until diagnoses are read: count into them */
+    uint64_t *off = p->dx_off, *next = NULL;
+    p->dx_off = NULL;
+    if (!off) off = ncmi_calloc(n + 1, sizeof *off);
     uint32_t *ids = NULL;
     int sorted = 1; /* rows already grouped in people order: the codes array is the CSR array */
     if (!code || !dx || !off) {
         st = ncmi_nomem("diagnoses");
         goto done;
     }
-    const char *last = NULL;
-    size_t last_len = 0;
+    int have_last = 0;
     uint32_t last_row = 0;
+    char last[64]; /* the previous row's person id (copied: with streaming its text may be gone) */
+    size_t last_len = 0;
     for (;;) {
         int eof;
         if ((st = ncmi_csv_next(c, &eof)) || eof) break;
@@ -456,25 +612,44 @@ static ncm_status read_diagnoses(ncmi_csv *c, ncm_population *p)
             st = ncmi_csv_check_width(c);
             break;
         }
-        if (m >= cap) { /* cannot happen: cap counts every line */
-            st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
-            break;
+        if (m >= cap) {
+            if (!c->file) { /* cannot happen: cap counts every line */
+                st = ncmi_error(NCM_ERR_INTERNAL, "%s:%zu: more rows than lines", c->name, c->line);
+                break;
+            }
+            uint32_t *nc = cap <= SIZE_MAX / 8 ? ncmi_realloc_array(code, cap * 2, sizeof *code) : NULL;
+            if (!nc) {
+                st = ncmi_nomem("diagnoses");
+                break;
+            }
+            code = nc;
+            if (who) {
+                uint32_t *nw = ncmi_realloc_array(who, cap * 2, sizeof *who);
+                if (!nw) {
+                    st = ncmi_nomem("diagnoses");
+                    break;
+                }
+                who = nw;
+            }
+            cap *= 2;
         }
         const ncmi_csv_field *fp = &c->fields[cp], *fc = &c->fields[cc];
         uint32_t row;
-        if (last && fp->len == last_len && same(fp->s, last, last_len)) {
+        if (have_last && fp->len == last_len &&
+            same(fp->s, last_len <= sizeof last ? last : ncmi_dict_str(p->person, last_row), fp->len)) {
             row = last_row;
-        } else if (last && (size_t)last_row + 1 < n && ncmi_dict_len(p->person, last_row + 1) == fp->len &&
+        } else if (have_last && (size_t)last_row + 1 < n && ncmi_dict_len(p->person, last_row + 1) == fp->len &&
                    same(ncmi_dict_str(p->person, last_row + 1), fp->s, fp->len)) {
             /* files sorted like people.csv: the next person, found without hashing */
             row = last_row + 1;
-            last = fp->s;
-            last_len = fp->len;
             last_row = row;
+            last_len = fp->len;
+            if (last_len <= sizeof last) memcpy(last, fp->s, last_len);
         } else if (ncmi_dict_find(p->person, fp->s, fp->len, &row)) {
-            last = fp->s;
-            last_len = fp->len;
+            have_last = 1;
             last_row = row;
+            last_len = fp->len;
+            if (last_len <= sizeof last) memcpy(last, fp->s, last_len);
         } else {
             char q[64];
             ncmi_quote(q, sizeof q, fp->s, fp->len);
@@ -542,7 +717,7 @@ done:
     ncmi_free(off);
     ncmi_free(ids);
     ncmi_dict_free(dx);
-    return st;
+    return ncmi_csv_settle(c, st);
 }
 
 /* ------------------------------------------------------------------ entry points */
@@ -575,22 +750,23 @@ static ncm_status load(ncmi_csv *pc, ncmi_csv *dc, int have_dx, const ncm_popula
     return NCM_OK;
 }
 
-ncm_status ncm_population_read_csv(const char *people_path, const char *diagnoses_path,
-                                   const ncm_population_csv_options *opts, ncm_population **out)
+ncm_status ncmi_population_read_csv_window(const char *people_path, const char *diagnoses_path,
+                                           const ncm_population_csv_options *opts, size_t window, ncm_population **out)
 {
     ncm_population_csv_options o;
     if (!people_path || !out) return ncmi_error(NCM_ERR_INVALID, "ncm_population_read_csv: NULL argument");
     ncm_status st = check_opts(opts, &o);
     if (st) return st;
     ncmi_csv pc, dc;
-    if ((st = ncmi_csv_open_file(&pc, people_path))) return st;
+    /* Files larger than the window are streamed: peak memory is the table plus one window. */
+    if ((st = ncmi_csv_open_stream(&pc, people_path, window))) return st;
     /* Read people first and free its text before loading diagnoses: lower peak memory. */
     ncm_population *p = NULL;
     st = read_people(&pc, &o, &p);
     ncmi_csv_close(&pc);
     if (st) return st;
     if (diagnoses_path) {
-        if ((st = ncmi_csv_open_file(&dc, diagnoses_path))) {
+        if ((st = ncmi_csv_open_stream(&dc, diagnoses_path, window))) {
             ncm_population_free(p);
             return st;
         }
@@ -603,6 +779,12 @@ ncm_status ncm_population_read_csv(const char *people_path, const char *diagnose
     }
     *out = p;
     return NCM_OK;
+}
+
+ncm_status ncm_population_read_csv(const char *people_path, const char *diagnoses_path,
+                                   const ncm_population_csv_options *opts, ncm_population **out)
+{
+    return ncmi_population_read_csv_window(people_path, diagnoses_path, opts, NCMI_CSV_WINDOW, out);
 }
 
 ncm_status ncm_population_read_csv_buffer(const char *people_text, size_t people_len, const char *people_name,

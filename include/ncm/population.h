@@ -219,6 +219,10 @@ NCM_API void ncm_population_csv_options_init(ncm_population_csv_options *opts);
  * medicaid, negative cost). #NCM_ERR_DUPLICATE: a repeated person id (naming the first line).
  * #NCM_ERR_NOT_FOUND: a diagnosis for a person not in people.csv. #NCM_ERR_INCONSISTENT: geography
  * that does not nest. On any error no table is returned and nothing leaks.
+ *
+ * Memory: files larger than 16 MiB are read in a 16 MiB window (wider only for a longer row), one
+ * file after the other, so the peak is about the finished table plus 16 MiB (10 million people
+ * with 5 codes each: about 1.2 GB); smaller files are read whole.
  * @param people_path Path of people.csv.
  * @param diagnoses_path Path of diagnoses.csv, or NULL for none (then every person has no codes).
  * @param opts Options, or NULL for the defaults.

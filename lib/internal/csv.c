@@ -1,6 +1,7 @@
 #include "internal/csv.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -102,7 +103,7 @@ static ncm_status start(ncmi_csv *c, const char *name)
         c->buf = NULL;
         return st;
     }
-    c->max_records = nl + 1;
+    c->max_records = c->est_records = nl + 1;
     return NCM_OK;
 }
 
@@ -117,11 +118,9 @@ ncm_status ncmi_csv_open_buffer(ncmi_csv *c, const char *name, const char *buf, 
     return start(c, name);
 }
 
-ncm_status ncmi_csv_open_file(ncmi_csv *c, const char *path)
+/* Read all of f (closed here) into c->buf and validate it: the whole-buffer reader. */
+static ncm_status read_whole(ncmi_csv *c, FILE *f, const char *path)
 {
-    memset(c, 0, sizeof *c);
-    FILE *f = fopen(path, "rb");
-    if (!f) return ncmi_error(NCM_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
     size_t cap = 1 << 16, len = 0;
     if (fseek(f, 0, SEEK_END) == 0) {
         long sz = ftell(f);
@@ -160,6 +159,182 @@ ncm_status ncmi_csv_open_file(ncmi_csv *c, const char *path)
     return start(c, path);
 }
 
+ncm_status ncmi_csv_open_file(ncmi_csv *c, const char *path)
+{
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "rb");
+    if (!f) return ncmi_error(NCM_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    return read_whole(c, f, path);
+}
+
+/* ------------------------------------------------------------------ streaming */
+
+/* Read up to cap bytes (fewer only at the end of the file or on an error). */
+static size_t read_full(FILE *f, char *buf, size_t cap)
+{
+    size_t len = 0;
+    while (len < cap) {
+        size_t got = fread(buf + len, 1, cap - len, f);
+        if (got == 0) break;
+        len += got;
+    }
+    return len;
+}
+
+static ncm_status seek_to(ncmi_csv *c, uint64_t off)
+{
+    if (off > (uint64_t)LONG_MAX || fseek(c->file, (long)off, SEEK_SET) != 0)
+        return ncmi_error(NCM_ERR_IO, "%s: read error", c->name);
+    return NCM_OK;
+}
+
+/* The invalid-UTF-8 message for the byte at file offset bad, naming its line and CSV column as
+ * start() does: count from the beginning of the file (after a byte-order mark). */
+static ncm_status utf8_fail_stream(ncmi_csv *c, uint64_t bad, unsigned char byte)
+{
+    char tmp[8192];
+    size_t line = 1, col = 1;
+    int quoted = 0;
+    uint64_t off = c->bom;
+    ncm_status st = seek_to(c, off);
+    if (st) return st;
+    while (off < bad) {
+        size_t want = bad - off < sizeof tmp ? (size_t)(bad - off) : sizeof tmp;
+        size_t got = read_full(c->file, tmp, want);
+        if (got == 0) return ncmi_error(NCM_ERR_IO, "%s: read error", c->name);
+        for (size_t i = 0; i < got; i++) {
+            char ch = tmp[i];
+            if (ch == '"') quoted = !quoted;
+            else if (ch == '\n') { line++; if (!quoted) col = 1; }
+            else if (ch == ',' && !quoted) col++;
+        }
+        off += got;
+    }
+    return ncmi_error(NCM_ERR_PARSE, "%s:%zu:%zu: invalid UTF-8 (byte 0x%02x)", c->name, line, col, byte);
+}
+
+/* 1 if the bytes at s (rem of them, to the end of the window) are the start of a multi-byte
+ * character cut off by the window's end, i.e. not yet known to be bad. */
+static int utf8_cut(const unsigned char *s, size_t rem)
+{
+    size_t n;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF) n = 1;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF) n = 2;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4) n = 3;
+    else return 0;
+    if (rem > n) return 0;
+    for (size_t k = 1; k < rem; k++)
+        if ((s[k] & 0xC0) != 0x80) return 0;
+    return 1;
+}
+
+/* Validate the window's bytes that have not been validated yet (c->checked onwards). A character
+ * cut off by the window's end waits for the next window. */
+static ncm_status check_window(ncmi_csv *c)
+{
+    size_t s = c->checked > c->base ? (size_t)(c->checked - c->base) : 0, bad, nl;
+    if (s >= c->len) return NCM_OK;
+    if (utf8_scan(c->buf + s, c->len - s, &bad, &nl)) {
+        size_t at = s + bad;
+        if (!c->at_eof && utf8_cut((const unsigned char *)c->buf + at, c->len - at)) {
+            c->checked = c->base + at;
+            return NCM_OK;
+        }
+        return utf8_fail_stream(c, c->base + at, (unsigned char)c->buf[at]);
+    }
+    c->checked = c->base + c->len;
+    return NCM_OK;
+}
+
+/* Read the window that starts at file offset base (not yet validated). */
+static ncm_status load_window(ncmi_csv *c, uint64_t base)
+{
+    ncm_status st = seek_to(c, base);
+    if (st) return st;
+    size_t got = read_full(c->file, c->buf, c->bufcap);
+    if (ferror(c->file)) return ncmi_error(NCM_ERR_IO, "%s: read error", c->name);
+    c->buf[got] = '\0';
+    c->base = base;
+    c->len = got;
+    c->pos = 0;
+    c->at_eof = got < c->bufcap;
+    return NCM_OK;
+}
+
+/* Load the window starting at byte keep of the current one (a record start), reading the file
+ * again from there (the record's bytes were changed in place); double the window when one record
+ * fills it. */
+static ncm_status refill(ncmi_csv *c, size_t keep)
+{
+    if (keep == 0) {
+        if (c->bufcap > (SIZE_MAX - 1) / 2) return ncmi_nomem("CSV window");
+        char *nb = ncmi_realloc(c->buf, c->bufcap * 2 + 1);
+        if (!nb) return ncmi_nomem("CSV window");
+        c->buf = nb;
+        c->bufcap *= 2;
+    }
+    ncm_status st = load_window(c, c->base + keep);
+    return st ? st : check_window(c);
+}
+
+ncm_status ncmi_csv_open_stream(ncmi_csv *c, const char *path, size_t window)
+{
+    memset(c, 0, sizeof *c);
+    FILE *f = fopen(path, "rb");
+    if (!f) return ncmi_error(NCM_ERR_IO, "%s: cannot open: %s", path, strerror(errno));
+    if (window < 8) window = 8;
+    long sz = -1;
+    if (fseek(f, 0, SEEK_END) == 0) {
+        sz = ftell(f);
+        rewind(f);
+    }
+    /* small files and pipes: the whole-buffer reader */
+    if (sz < 0 || (uint64_t)sz <= window) return read_whole(c, f, path);
+    snprintf(c->name, sizeof c->name, "%s", path);
+    c->line = c->next_line = 1;
+    c->buf = ncmi_malloc(window + 1);
+    if (!c->buf) {
+        fclose(f);
+        return ncmi_nomem("CSV window");
+    }
+    c->file = f;
+    c->bufcap = window;
+    ncm_status st = load_window(c, 0);
+    if (!st) {
+        if (c->len >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0) c->pos = c->bom = 3;
+        st = check_window(c);
+    }
+    if (!st) {
+        /* records in the file, estimated from the lines of the first window */
+        size_t nl = 0;
+        for (const char *q = c->buf, *e = c->buf + c->len; (q = memchr(q, '\n', (size_t)(e - q))) != NULL; q++) nl++;
+        c->est_records = (size_t)((double)nl * ((double)sz / (double)(c->len ? c->len : 1))) + 1;
+    }
+    if (st) ncmi_csv_close(c);
+    return st;
+}
+
+ncm_status ncmi_csv_settle(ncmi_csv *c, ncm_status st)
+{
+    if (st == NCM_OK || !c->file) return st;
+    /* An error before the end of the file: the rest of it may hold invalid UTF-8, which the
+     * whole-buffer reader would have reported first. */
+    while (!(c->at_eof && c->checked >= c->base + c->len)) {
+        uint64_t from = c->checked;
+        ncm_status s2 = seek_to(c, from);
+        if (s2) return s2;
+        size_t got = read_full(c->file, c->buf, c->bufcap);
+        if (ferror(c->file)) return ncmi_error(NCM_ERR_IO, "%s: read error", c->name);
+        c->buf[got] = '\0';
+        c->base = from;
+        c->len = c->pos = got; /* no record is parsed from this window */
+        c->at_eof = got < c->bufcap;
+        if ((s2 = check_window(c))) return s2;
+        if (c->checked == from && got == 0) break;
+    }
+    return st;
+}
+
 static ncm_status push_field(ncmi_csv *c, char *s, size_t len)
 {
     if (c->nfields == c->cap) {
@@ -175,7 +350,11 @@ static ncm_status push_field(ncmi_csv *c, char *s, size_t len)
     return NCM_OK;
 }
 
-ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
+/* Tokenize the record at c->pos. With final = 0 (streaming, more of the file follows buf) the
+ * record may continue past the end of buf: then *under = 1 and the record must be parsed again
+ * from a fresh copy of the file (fields are terminated and unescaped in place, so buf is no longer
+ * the file's text). With final = 1 this is the whole-input parser, unchanged. */
+static ncm_status tokenize(ncmi_csv *c, int *eof, int final, int *under)
 {
     char *b = c->buf;
     size_t p = c->pos, n = c->len;
@@ -185,6 +364,7 @@ ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
         p += b[p] == '\r' ? 2 : 1;
         c->next_line++;
     }
+    if (!final && p + 1 >= n) goto under; /* an empty line or a record may still follow */
     c->line = c->next_line;
     if (p >= n) {
         c->pos = p;
@@ -199,11 +379,13 @@ ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
             size_t open_line = c->next_line;
             for (;;) {
                 if (q >= n) {
+                    if (!final) goto under;
                     c->pos = n;
                     return ncmi_error(NCM_ERR_PARSE, "%s:%zu:%zu: unterminated quoted field", c->name, open_line,
                                       c->nfields + 1);
                 }
                 if (b[q] == '"') {
+                    if (!final && q + 1 >= n) goto under;
                     if (q + 1 < n && b[q + 1] == '"') {
                         b[w++] = '"';
                         q += 2;
@@ -215,6 +397,7 @@ ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
                 if (b[q] == '\n') c->next_line++;
                 b[w++] = b[q++];
             }
+            if (!final && q + 1 >= n) goto under;
             if (q < n && b[q] == '\r' && q + 1 < n && b[q + 1] == '\n') q++;
             if (q < n && b[q] != ',' && b[q] != '\n') {
                 c->pos = n;
@@ -236,6 +419,7 @@ ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
         } else {
             size_t q = p;
             while (q < n && b[q] != ',' && b[q] != '\n' && b[q] != '"') q++;
+            if (!final && q + 1 >= n) goto under;
             if (q < n && b[q] == '"') {
                 c->pos = n;
                 return ncmi_error(NCM_ERR_PARSE, "%s:%zu:%zu: quote inside an unquoted field", c->name, c->next_line,
@@ -260,6 +444,26 @@ ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
     }
     c->pos = p > n ? n : p;
     return NCM_OK;
+under:
+    c->nfields = 0;
+    *under = 1;
+    return NCM_OK;
+}
+
+ncm_status ncmi_csv_next(ncmi_csv *c, int *eof)
+{
+    int under = 0;
+    if (!c->file) return tokenize(c, eof, 1, &under);
+    for (;;) {
+        size_t line = c->line, next_line = c->next_line;
+        ncm_status st = tokenize(c, eof, c->at_eof, &under);
+        if (st || !under) return st;
+        /* The record runs past the window: restart it from a fresh read of the file. */
+        under = 0;
+        c->line = line;
+        c->next_line = next_line;
+        if ((st = refill(c, c->pos))) return st;
+    }
 }
 
 ncm_status ncmi_csv_read_header(ncmi_csv *c)
@@ -304,6 +508,7 @@ ncm_status ncmi_csv_check_width(ncmi_csv *c)
 void ncmi_csv_close(ncmi_csv *c)
 {
     if (!c) return;
+    if (c->file) fclose(c->file);
     ncmi_free(c->buf);
     ncmi_free(c->fields);
     if (c->header)

@@ -6,6 +6,13 @@
  * moved. UTF-8 is validated up front (a UTF-8 byte-order mark is skipped). Completely empty lines
  * are skipped. CRLF and LF line ends are accepted.
  *
+ * Streaming (ncmi_csv_open_stream, for large files): only a window of the file (NCMI_CSV_WINDOW
+ * bytes by default, doubled when one record is longer) is in memory, and field pointers are valid
+ * only until the next ncmi_csv_next() call: copy or intern what must outlive the record. Behaviour
+ * and messages are those of the whole-buffer reader, with one duty for the caller: on any error,
+ * pass the status through ncmi_csv_settle(), which reports invalid UTF-8 later in the file
+ * instead (the whole-buffer reader finds it before parsing anything). max_records is 0 (unknown).
+ *
  * Error messages have the form "NAME:LINE:COL: reason" where COL is the 1-based field (column)
  * number; use ncmi_csv_fail() to produce them with the header name of the column. */
 #ifndef NCM_INTERNAL_CSV_H
@@ -13,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "internal/common.h"
 
@@ -34,13 +42,35 @@ typedef struct ncmi_csv {
     size_t nheader;
     /* number of '\n' bytes in the input + 1: an upper bound on the records (header included) */
     size_t max_records;
+    /* streaming state (file is NULL for the whole-buffer reader) */
+    FILE *file;
+    uint64_t base;        /* file offset of buf[0] */
+    uint64_t checked;     /* file offset up to which UTF-8 has been validated */
+    size_t bufcap;        /* window size: bytes buf holds, besides its NUL */
+    size_t bom;           /* 3 when the file starts with a UTF-8 byte-order mark */
+    int at_eof;           /* buf reaches the end of the file */
+    /* records expected (header included): max_records for the whole-buffer reader, an estimate
+     * from the first window when streaming; for sizing arrays, not a bound */
+    size_t est_records;
 } ncmi_csv;
+
+/* Default window of the streaming reader, in bytes. */
+#define NCMI_CSV_WINDOW ((size_t)16 << 20)
 
 /* Read a whole file. NCM_ERR_IO names the path and the system's reason; NCM_ERR_PARSE for invalid
  * UTF-8 (names line and column); NCM_ERR_NOMEM. On failure nothing needs closing. */
 NCMI_HIDDEN ncm_status ncmi_csv_open_file(ncmi_csv *c, const char *path);
 /* Same from memory; the buffer is copied. name is used in messages. */
 NCMI_HIDDEN ncm_status ncmi_csv_open_buffer(ncmi_csv *c, const char *name, const char *buf, size_t len);
+/* Open a file for streaming with a window of window bytes (at least 8; NCMI_CSV_WINDOW is a good
+ * choice). Files no larger than the window, and files that cannot seek (pipes), are read whole as by
+ * ncmi_csv_open_file. Errors as ncmi_csv_open_file (invalid UTF-8 only if in the first window). */
+NCMI_HIDDEN ncm_status ncmi_csv_open_stream(ncmi_csv *c, const char *path, size_t window);
+/* Call on every error path of a streamed read, with the error's status (NCM_OK is returned
+ * unchanged): if the part of the file not yet read holds invalid UTF-8, that error replaces st
+ * (message and status), as the whole-buffer reader would have reported it first. No-op for the
+ * whole-buffer reader. Needs no allocation; the current record's fields become invalid. */
+NCMI_HIDDEN ncm_status ncmi_csv_settle(ncmi_csv *c, ncm_status st);
 /* Parse the next record. *eof = 1 (and nfields = 0) at the end. NCM_ERR_PARSE for an unterminated
  * quote or a character after a closing quote. */
 NCMI_HIDDEN ncm_status ncmi_csv_next(ncmi_csv *c, int *eof);

@@ -50,6 +50,10 @@ typedef struct ncmi_pop_source {
     const size_t *line;
     const size_t *col;
     const size_t *attr_col;
+    /* Optional: the person ids already interned (id i = row i, all distinct and non-empty), e.g. by
+     * the CSV reader as it streams; then cols->person_id is not read. The table takes the
+     * dictionary over when the build succeeds; on failure the caller still owns it. */
+    ncmi_dict *person;
 } ncmi_pop_source;
 
 /* Build a table from columns (as ncm_population_from_columns), naming rows through src. */
@@ -60,5 +64,10 @@ NCMI_HIDDEN ncm_status ncmi_population_build(const ncm_population_columns *cols,
  * parent (NCM_ERR_INCONSISTENT naming both otherwise). Used by the builders in population.c and
  * population_fast.c. */
 NCMI_HIDDEN ncm_status ncmi_population_build_parents(ncm_population *p, const ncmi_pop_source *src);
+
+/* ncm_population_read_csv with a chosen streaming window in bytes (tests use small ones). */
+NCMI_HIDDEN ncm_status ncmi_population_read_csv_window(const char *people_path, const char *diagnoses_path,
+                                                       const ncm_population_csv_options *opts, size_t window,
+                                                       ncm_population **out);
 
 #endif
