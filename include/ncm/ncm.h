@@ -26,5 +26,6 @@
 #include "ncm/settle.h"
 #include "ncm/segment.h"
 #include "ncm/risk.h"
+#include "ncm/simulate.h"
 
 #endif /* NCM_NCM_H */
