@@ -1676,3 +1676,12 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
     }
     return NCM_OK;
 }
+
+/* Merge shim (branch pysim): lib/simulate.c (branch simulate) calls the small split that settle.c had
+ * before main replaced it by ncm_money_split(); same algorithm (largest remainder, ties to the lower
+ * index, negatives symmetric). Remove once simulate.c calls ncm_money_split() itself. */
+NCMI_HIDDEN int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out);
+int ncmi_settle_split_small(ncm_money total, const double *w, size_t n, ncm_money *out)
+{
+    return ncm_money_split(total, w, n, out) == NCM_OK ? 0 : -1;
+}
