@@ -127,15 +127,15 @@ def run_local(parts, source, widths, trials):
     return caps, sweep
 
 
-def run_dask(client, parts, source, widths, trials):
+def run_dask(client, parts, source, widths, trials, timeout=None):
     """The same work as Dask tasks: one per place, one per width."""
     futs = {}
     for p in sorted(parts):
         people, dx = client.scatter(list(parts[p]))  # the partition goes to a worker once, not in the graph
         futs[p] = client.submit(score_and_capitate, people, dx, key="place-%s" % p, pure=False)
     sweep_f = [client.submit(sweep_point, source, w, trials, key="width-%s" % w, pure=False) for w in widths]
-    caps = {p: f.result() for p, f in futs.items()}
-    return caps, [f.result() for f in sweep_f]
+    caps = {p: f.result(timeout=timeout) for p, f in futs.items()}
+    return caps, [f.result(timeout=timeout) for f in sweep_f]
 
 
 def same_results(a, b):
