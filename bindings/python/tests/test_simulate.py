@@ -270,3 +270,35 @@ def test_round_trip_through_to_json(small, tmp_path):
     a = ncm.simulate(small, trials=200, seed=3)
     b = ncm.simulate(again, trials=200, seed=3)
     assert np.array_equal(a.trials(0, money="minor"), b.trials(0, money="minor"))
+
+
+def test_progress_bar_on_stderr(small, capsys):
+    ncm.simulate(small, trials=1500, seed=1, progress=True)
+    err = capsys.readouterr().err
+    assert "1500/1500 trials" in err and "100%" in err
+
+
+def test_scenario_from_a_population_object():
+    pop = ncm.synth_population(4000, seed=5)
+    ages = pop.age
+    sc = ncm.Scenario(term_years=2, population=pop,
+                      segments=[{"name": "65-84", "min_age": 65, "max_age": 84}, {"name": "85+", "min_age": 85}],
+                      designs=[{"name": "d", "contract": SIMPLE2}])
+    seg = sc.segments
+    # counts and mean costs worked out from the table itself
+    people, _ = pop.to_pandas(money="minor")
+    for name, lo, hi in (("65-84", 65, 84), ("85+", 85, 130)):
+        m = (ages >= lo) & (ages <= hi)
+        row = seg[seg.name == name].iloc[0]
+        assert row["people"] == m.sum()
+        assert row["mean"] == pytest.approx(people["annual_cost"][m].mean() / 100, rel=1e-9)
+    r = ncm.simulate(sc, trials=100, seed=1)
+    assert r.trials_count == 100
+
+
+def test_build_rejects_unknown_segment_keys():
+    with pytest.raises(ncm.InvalidError, match="unknown keys colour"):
+        ncm.Scenario(term_years=1, segments=[{"name": "s", "people": 1, "mean": 1, "cv": 0, "colour": "red"}],
+                     designs=[{"name": "d", "contract": SIMPLE2}])
+    with pytest.raises(ncm.InvalidError, match="not both"):
+        ncm.Scenario(SMALL, term_years=1)
