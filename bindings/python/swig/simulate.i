@@ -6,7 +6,8 @@
  * replaced by keyword arguments of ncmpy_simulate / ncmpy_find_bid / ncmpy_deficit_at; every column
  * comes out through caller-allocated numpy buffers. The progress callback is a Python callable
  * called with (done, total) from the C worker threads with the GIL re-acquired; a true return value
- * or an exception cancels the run (the exception is re-raised in the calling thread).
+ * or an exception cancels the run (the exception is re-raised in the calling thread); so does Ctrl-C
+ * (KeyboardInterrupt), checked whenever the calling thread reports progress.
  * The Pythonic face is ncm/simulate.py (Scenario, simulate, SimulationResult, find_bid).
  */
 
@@ -84,7 +85,10 @@ static int ncmpy_progress_cb(void *user, uint64_t done, uint64_t total)
     PyGILState_STATE gil = PyGILState_Ensure();
     if (c->etype) {
         stop = 1;
-    } else {
+    } else if (PyErr_CheckSignals() < 0) { /* Ctrl-C (only ever seen on the main thread): cancel */
+        PyErr_Fetch(&c->etype, &c->evalue, &c->etb);
+        stop = 1;
+    } else if (c->callable) {
         PyObject *r = PyObject_CallFunction(c->callable, "KK", (unsigned long long)done, (unsigned long long)total);
         if (!r) {
             PyErr_Fetch(&c->etype, &c->evalue, &c->etb);
@@ -128,11 +132,11 @@ ncm_sim_results *ncmpy_simulate(const ncm_scenario *sc, uint64_t trials, uint64_
     ncm_sim_options o;
     if (ncmpy_sim_opts(&o, trials, seed, threads, mode) != NCM_OK) return NULL;
     ncmpy_progress_ctx ctx = {NULL, NULL, NULL, NULL};
-    if (progress && progress != Py_None) {
-        ctx.callable = progress;
-        o.progress = ncmpy_progress_cb;
-        o.progress_user = &ctx;
-    }
+    /* Always installed: without a Python callable it only checks for Ctrl-C (KeyboardInterrupt
+     * cancels the run when the calling thread, which runs worker 0, reports progress). */
+    if (progress && progress != Py_None) ctx.callable = progress;
+    o.progress = ncmpy_progress_cb;
+    o.progress_user = &ctx;
     ncm_sim_results *r = NULL;
     ncm_status st = ncm_simulate(sc, &o, &r);
     if (ctx.etype) { /* the callback raised: re-raise it here (the run was cancelled) */

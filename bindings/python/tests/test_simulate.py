@@ -302,3 +302,19 @@ def test_build_rejects_unknown_segment_keys():
                      designs=[{"name": "d", "contract": SIMPLE2}])
     with pytest.raises(ncm.InvalidError, match="not both"):
         ncm.Scenario(SMALL, term_years=1)
+
+
+def test_keyboard_interrupt_cancels_the_run(small):
+    # a pending SIGINT (as from Ctrl-C) is seen at the next progress report of the calling thread
+    # (threads=1: the calling thread runs every trial), so the run stops early with KeyboardInterrupt
+    import _thread
+    seen = []
+
+    def cb(done, total):
+        seen.append(done)
+        if len(seen) == 1:
+            _thread.interrupt_main()
+        return False
+    with pytest.raises(KeyboardInterrupt):
+        ncm.simulate(small, trials=200000, seed=1, threads=1, progress=cb)
+    assert seen and seen[-1] < 200000
