@@ -26,3 +26,4 @@
 %include "swig/savings.i"
 %include "swig/contract.i"
 %include "swig/settle.i"
+%include "swig/simulate.i"

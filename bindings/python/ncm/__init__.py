@@ -17,6 +17,8 @@ A thin Pythonic layer over libncm (C), built with SWIG:
 - :class:`ncm.Contract` / :class:`ncm.Ledger`: declarative contracts settled into exact ledgers;
   :class:`ncm.RiskShare` corridors; :class:`ncm.OutcomeFramework` scoring and :func:`ncm.oe_funnel`;
   :func:`ncm.mssp_settle` (Medicare Shared Savings Program) over a DataFrame in one C call.
+- :class:`ncm.Scenario`, :func:`ncm.simulate` (:class:`ncm.SimulationResult`), :func:`ncm.find_bid`:
+  Monte Carlo viability of contract designs (simulate.h), summaries as DataFrames, paired comparisons.
 - :class:`ncm.Error` and its subclasses: every failing C call raises the subclass for its
   ``ncm_status``, carrying the library's message (which names the file, line, field and reason).
 
@@ -39,6 +41,7 @@ from .riskshare import RiskShare, Split, BUILTIN_SCHEDULES
 from .outcome import OutcomeFramework, OutcomeScore, oe_funnel
 from .savings import mssp_settle, mssp_msr, mssp_tracks, MsspTracks
 from .contract import Contract, Ledger
+from .simulate import Scenario, simulate, SimulationResult, find_bid, deficit_at, STATS, ProgressBar
 
 __version__ = lowlevel.ncm_version_string()
 
@@ -61,5 +64,6 @@ __all__ = [
     "ConditionGroups", "crosstab", "Budget", "budget", "capitation", "year_of_care", "fair_shares",
     "top_slice", "pool_share", "pace_of_change", "pace_project", "stop_loss", "stop_loss_expected", "Envelope",
     "RiskShare", "Split", "BUILTIN_SCHEDULES", "OutcomeFramework", "OutcomeScore", "oe_funnel", "mssp_settle",
-    "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "strerror", "last_error", "lowlevel", "__version__",
+    "mssp_msr", "mssp_tracks", "MsspTracks", "Contract", "Ledger", "Scenario", "simulate", "SimulationResult", "find_bid", "deficit_at", "STATS",
+    "ProgressBar", "strerror", "last_error", "lowlevel", "__version__",
 ]
