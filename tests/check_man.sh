@@ -3,7 +3,8 @@
 #   usage: check_man.sh NCM_PROGRAM MAN_PAGE
 # (a) every subcommand listed by `ncm --help` has a section `.SS <command>` in the man page, every
 #     option printed by `ncm <command> --help` appears (as \-\-option) inside that section, and the
-#     page has no section for a command that no longer exists;
+#     page has no section for a command that no longer exists; EXIT STATUS lists 0, 1 and 2, and the
+#     .TH line carries the version `ncm version` prints;
 # (b) the page renders without warnings with groff (or man -l when groff is missing); skipped with a
 #     message when neither is installed.
 # Exit status 0 when all is well, 1 with one line per problem otherwise.
@@ -62,6 +63,10 @@ for code in 0 1 2; do
     printf '%s\n' "$plain" | awk '/^\.SH EXIT STATUS/ { on = 1; next } /^\.SH / { on = 0 } on' |
         grep -qx -e "\.B $code" || problem "exit status $code is not under EXIT STATUS"
 done
+
+# The version in the .TH line is the program's.
+version=$("$ncm" version | awk '{ print $2 }')
+grep -q -e "^\.TH NCM 1 .* \"ncm $version\"" "$page" || problem "the .TH line does not say \"ncm $version\" ('ncm version')"
 
 # (b) render. Warnings (unknown macros, bad escapes, lines that cannot be broken) fail the test.
 render_out=$(mktemp) || exit 1
