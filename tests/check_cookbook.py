@@ -1,15 +1,15 @@
 """Runs the recipes of docs/cookbook.md and compares what they print with the output shown (ctest: cookbook).
 
-usage: check_cookbook.py COOKBOOK SOURCE_DIR CC LIB_DIR NCM_BIN_DIR PYTHON PYTHONPATH
+usage: check_cookbook.py COOKBOOK SOURCE_DIR CC LIB_DIR NCM_BIN_DIR PYTHON PYTHONPATH SHARED_DATA
 
 A recipe is a fenced block tagged c, python or sh that is followed (after blank lines only) by an
 untagged fenced block: the output. Tagged blocks without an output block are not run. Each recipe
 runs in a scratch copy of the tree layout (tests/, examples/ and include/ linked from SOURCE_DIR, and
-../shared linked when SOURCE_DIR/../shared exists), so relative paths work as in the source tree and
+../shared/data linked to SHARED_DATA when that folder exists), so relative paths work as in the source tree and
 files the recipe writes go to the scratch folder. C recipes are compiled with CC against libncm in
 LIB_DIR; Python recipes run with PYTHON and PYTHONPATH (skipped when PYTHONPATH is "-", that is
 when the bindings are not built); shell recipes run with NCM_BIN_DIR first on PATH. A recipe that
-names ../shared/data is skipped with a message when that folder is missing. The output matches when it
+names ../shared/data is skipped with a message when SHARED_DATA is missing. The output matches when it
 equals the recipe's standard output, or its standard output and error together, line for line with
 trailing spaces ignored. Exit status 0 when every recipe that ran matched, 1 otherwise.
 """
@@ -59,19 +59,18 @@ def norm(s):
 
 
 def main():
-    if len(sys.argv) != 8:
+    if len(sys.argv) != 9:
         print(__doc__.split("\n")[2], file=sys.stderr)
         return 2
-    cookbook, src, cc, libdir, bindir, python, pythonpath = sys.argv[1:]
+    cookbook, src, cc, libdir, bindir, python, pythonpath, shared_data = sys.argv[1:]
     text = open(cookbook, encoding="utf-8").read()
-    shared = os.path.join(os.path.dirname(os.path.abspath(src)), "shared")
     failed = ran = skipped = 0
     top = tempfile.mkdtemp(prefix="ncm_cookbook_")
     try:
         for n, (tag, code, expected, line) in enumerate(recipes(text), 1):
             where = "%s:%d (%s recipe)" % (cookbook, line, tag)
-            if "../shared/data" in code and not os.path.isdir(os.path.join(shared, "data")):
-                print("%s: skipped: it needs %s/data, which is missing" % (where, shared))
+            if "../shared/data" in code and not os.path.isdir(shared_data):
+                print("%s: skipped: it needs the shared data, and %s is missing" % (where, shared_data))
                 skipped += 1
                 continue
             if tag == "python" and pythonpath in ("", "-"):
@@ -83,8 +82,9 @@ def main():
             os.makedirs(work)
             for d in ("tests", "examples", "include"):
                 os.symlink(os.path.join(os.path.abspath(src), d), os.path.join(work, d))
-            if os.path.isdir(shared):
-                os.symlink(shared, os.path.join(top, "r%d" % n, "shared"))
+            if os.path.isdir(shared_data):
+                os.mkdir(os.path.join(top, "r%d" % n, "shared"))
+                os.symlink(os.path.abspath(shared_data), os.path.join(top, "r%d" % n, "shared", "data"))
             env = dict(os.environ, PATH=bindir + os.pathsep + os.environ.get("PATH", ""),
                        PYTHONDONTWRITEBYTECODE="1", MPLBACKEND="Agg")
             if tag == "c":
