@@ -4,6 +4,8 @@
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
+#include <sys/types.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -15,6 +17,9 @@
 
 const char ncm_cmd_evaluate_help[] = "Monte Carlo evaluation of a scenario's contract designs into a report folder";
 
+#ifndef NCM_REPORT_SCRIPT_INSTALLED
+#define NCM_REPORT_SCRIPT_INSTALLED ""
+#endif
 #ifndef NCM_REPORT_SCRIPT
 #define NCM_REPORT_SCRIPT ""
 #endif
@@ -479,12 +484,19 @@ int ncm_cmd_evaluate(int argc, char **argv)
     double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     /* plots */
     if (!no_plots) {
+        /* the script: $NCM_REPORT_SCRIPT, else the source tree this program was built from, else the
+         * installed copy */
         const char *script = getenv("NCM_REPORT_SCRIPT");
-        if (!script || !*script) script = NCM_REPORT_SCRIPT;
+        if (!script || !*script) script = access(NCM_REPORT_SCRIPT, R_OK) == 0 ? NCM_REPORT_SCRIPT : NCM_REPORT_SCRIPT_INSTALLED;
         if (*script && access(script, R_OK) == 0 && access("/usr/bin/python3", X_OK) == 0) {
-            char cmd[9000];
-            snprintf(cmd, sizeof cmd, "/usr/bin/python3 '%s' '%s'", script, outdir);
-            int prc = system(cmd);
+            int prc = -1;
+            pid_t pid = fork();
+            if (pid == 0) {
+                execl("/usr/bin/python3", "python3", script, outdir, (char *)NULL);
+                _exit(127);
+            }
+            if (pid > 0 && waitpid(pid, &prc, 0) == pid && WIFEXITED(prc) && WEXITSTATUS(prc) == 0) prc = 0;
+            else prc = 1;
             if (prc != 0)
                 fprintf(stderr, "ncm evaluate: plots were not made (matplotlib missing?); the tables are in %s\n", outdir);
         } else {
