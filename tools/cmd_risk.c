@@ -4,22 +4,9 @@
 #include <string.h>
 
 #include "cli.h"
+#include "table.h"
 
 const char ncm_cmd_risk_help[] = "score a population with CMS-HCC, Charlson, Elixhauser or an age-sex model";
-
-static void put_csv_text(FILE *f, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
-        return;
-    }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
-    }
-    fputc('"', f);
-}
 
 int ncm_cmd_risk(int argc, char **argv)
 {
@@ -107,7 +94,7 @@ int ncm_cmd_risk(int argc, char **argv)
     }
     fputs("person_id,raw_score,payment_score,terms\n", f);
     for (size_t i = 0; i < n; i++) {
-        put_csv_text(f, ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
+        tbl_put_str(f, ncm_population_text_value(pop, NCM_TEXT_PERSON, (uint32_t)i));
         fprintf(f, ",%.6f,%.6f,", raw[i], pay[i]);
         size_t k;
         const uint32_t *ids;
