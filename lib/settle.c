@@ -296,13 +296,17 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
 }
 
 /* Stop-loss (capitation.h's ncm_stop_loss): premium provider -> protector, then the individual and
- * aggregate recoveries protector -> provider. No allocation. */
+ * aggregate recoveries protector -> provider. Stop-loss components layer in contract order: the
+ * retained cost an aggregate cover sees is the year's total cost less the individual recoveries of
+ * this component and every recovery of the stop-loss components before it (*prior, updated here).
+ * No allocation. */
 static ncm_status stop_loss(const ncm_contract *c, const yin *in, yout *o, size_t ki, const ncm_money *comp_total,
-                            int have_cost)
+                            int have_cost, ncm_money *prior)
 {
     const ncmi_component *k = &c->comps[ki];
     const ncm_money V = c->values[in->year - 1];
     ncm_status st;
+    char why[400];
     if (k->premium) {
         ncm_money amt = k->premium_amount, base = k->premium_amount;
         double rate = 1.0;
@@ -313,54 +317,47 @@ static ncm_status stop_loss(const ncm_contract *c, const yin *in, yout *o, size_
         }
         if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS_PREMIUM, k->payee, k->payer, -1, base, rate, amt))) return st;
     }
-    const ncm_money *cost = in->person_cost;
-    size_t n = in->nperson;
-    ncm_money one = o->cost_used;
-    if (!cost) {
-        if (k->has_individual)
+    if (!have_cost) return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no actual cost", k->name);
+    ncm_money ind = 0, agg = 0;
+    if (k->has_individual) {
+        if (!in->person_cost)
             return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no per-person costs for the individual stop-loss%s", k->name,
                          in->bulk ? " (the bulk settler has none; use ncm_settle)" : "");
-        if (!have_cost) return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no actual cost", k->name);
-        cost = &one; /* aggregate only: the total cost as one amount */
-        n = 1;
-    }
-    ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT;
-    if (k->has_individual) {
+        ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT, layer;
+        ncm_money excess = 0;
         so.attachment = k->sl_attachment;
         so.coinsurance = k->sl_coinsurance;
         so.limit = k->sl_limit;
-    } else {
-        so.coinsurance = 1.0; /* no individual cover: the provider retains every cost */
-    }
-    if (k->has_aggregate) {
-        so.aggregate_threshold = k->agg_threshold;
-        so.aggregate_coinsurance = k->agg_coinsurance;
-        so.expected_total = k->agg_of < 0 ? V : comp_total[k->agg_of];
-    }
-    ncm_money kept = 0, ind = 0, agg = 0;
-    if ((st = ncm_stop_loss(&so, n, cost, NULL, NULL, &kept, &ind, &agg)) != NCM_OK) {
-        char why[400];
-        snprintf(why, sizeof why, "%s", ncm_last_error());
-        return yfail(in, st, "component \"%s\": %s", k->name, why);
-    }
-    if (k->has_individual) {
-        /* the covered layer: the same terms with no coinsurance and no aggregate */
-        ncm_stop_loss_options layer = so;
-        ncm_money excess = 0;
-        layer.coinsurance = 0.0;
-        layer.aggregate_threshold = 0.0;
-        if ((st = ncm_stop_loss(&layer, n, cost, NULL, NULL, NULL, &excess, NULL)) != NCM_OK)
-            return yfail(in, st, "component \"%s\": covered layer out of range", k->name);
+        layer = so;
+        layer.coinsurance = 0.0; /* the covered layer: the same terms with nothing retained */
+        if ((st = ncm_stop_loss(&so, in->nperson, in->person_cost, NULL, NULL, NULL, &ind, NULL)) ||
+            (st = ncm_stop_loss(&layer, in->nperson, in->person_cost, NULL, NULL, NULL, &excess, NULL))) {
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            return yfail(in, st, "component \"%s\": %s", k->name, why);
+        }
         if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS, k->payer, k->payee, -1, excess, 1.0 - k->sl_coinsurance, ind)))
             return st;
     }
     if (k->has_aggregate) {
-        ncm_money T = 0, retained = kept + agg; /* after the individual cover, before the aggregate one */
+        /* the provider's retained total as one amount, no individual cover (coinsurance 1) */
+        ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT;
+        ncm_money retained = o->cost_used - ind - *prior, T = 0;
+        if (retained < 0) retained = 0;
+        so.coinsurance = 1.0;
+        so.aggregate_threshold = k->agg_threshold;
+        so.aggregate_coinsurance = k->agg_coinsurance;
+        so.expected_total = k->agg_of < 0 ? V : comp_total[k->agg_of];
+        if ((st = ncm_stop_loss(&so, 1, &retained, NULL, NULL, NULL, NULL, &agg))) {
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            return yfail(in, st, "component \"%s\": %s", k->name, why);
+        }
         if ((st = mulr(in, k, so.expected_total, k->agg_threshold, &T))) return st;
         if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS_AGGREGATE, k->payer, k->payee, -1, retained > T ? retained - T : 0,
                        1.0 - k->agg_coinsurance, agg)))
             return st;
     }
+    if (ncm_money_add(*prior, ind, prior) || ncm_money_add(*prior, agg, prior))
+        return yfail(in, NCM_ERR_OVERFLOW, "component \"%s\": recoveries out of range", k->name);
     return NCM_OK;
 }
 
@@ -538,10 +535,11 @@ static ncm_status settle_variable(const ncm_contract *c, const yin *in, yout *o,
         }
     }
     /* stop-loss */
+    ncm_money recovered = 0;
     for (size_t i = 0; i < c->ncomps; i++) {
         const ncmi_component *k = &c->comps[i];
         if (k->type != NCM_COMPONENT_STOP_LOSS || !active(k, y)) continue;
-        if ((st = stop_loss(c, in, o, i, total, have_cost))) return st;
+        if ((st = stop_loss(c, in, o, i, total, have_cost, &recovered))) return st;
     }
     /* risk shares */
     for (size_t i = 0; i < c->ncomps; i++) {

@@ -37,9 +37,11 @@
  *   the individual cover pays, for each person with cost c above the attachment a,
  *   (1 - coinsurance) x (min(c, limit) - a), rounded half-even per person; the aggregate cover pays
  *   (1 - aggregate coinsurance) x (R - T)^+ where R is the provider's total cost retained after the
- *   individual cover and T = threshold x (V_y, or the year's total of a named payment line). Both
- *   come from capitation.h's ncm_stop_loss(). The individual cover needs the year's per-person
- *   costs (ncm_actuals_set_person_costs()); an aggregate-only cover uses them or the total cost.
+ *   individual cover (and after every recovery of stop-loss components listed before it: covers
+ *   layer in contract order) and T = threshold x (V_y, or the year's total of a named payment
+ *   line). Both come from capitation.h's ncm_stop_loss(). The individual cover needs the year's
+ *   per-person costs (ncm_actuals_set_person_costs()); an aggregate cover needs the total cost
+ *   (given, or derived from the person or party costs).
  *   Risk shares settle on the actual cost as given (gross of stop-loss recoveries).
  *
  * Order of the lines of a year (deterministic): up-front, capitation, management fee and
@@ -347,7 +349,8 @@ NCM_API void ncm_settle_options_init(ncm_settle_options *opts);
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or actuals of another contract;
  *         #NCM_ERR_VERSION for an unsupported options version; #NCM_ERR_NOT_FOUND naming the year and
  *         item when a needed actual is missing (a cost for a risk share, a volume, member-months, a
- *         score); #NCM_ERR_INCONSISTENT when a total cost disagrees with the party costs;
+ *         score, per-person costs for an individual stop-loss); #NCM_ERR_INCONSISTENT when a total
+ *         cost disagrees with the party costs, or a total or party cost with the person costs;
  *         #NCM_ERR_RANGE for a year range outside the term or a non-positive risk-share base;
  *         #NCM_ERR_OVERFLOW; #NCM_ERR_NOMEM.
  * @since 0.1.0
