@@ -317,7 +317,7 @@ static ncm_status stop_loss(const ncm_contract *c, const yin *in, yout *o, size_
         }
         if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS_PREMIUM, k->payee, k->payer, -1, base, rate, amt))) return st;
     }
-    if (!have_cost) return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no actual cost", k->name);
+    if (!have_cost && !k->has_individual) return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no actual cost", k->name);
     ncm_money ind = 0, agg = 0;
     if (k->has_individual) {
         if (!in->person_cost)
