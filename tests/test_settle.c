@@ -1422,6 +1422,13 @@ static void test_stop_loss_example(void **state)
     char *csv = slurp(outp);
     assert_non_null(strstr(csv, "2,aggregate cover,stop_loss_aggregate,aggregate stop-loss: 50% of the retained cost above "
                                 "110% of the year's value,Northshire ICB,Northshire Health Partners,89600.00,0.5,44800.00,"));
+    /* neither --actuals nor --person-costs: a usage error (exit 2) naming both */
+    snprintf(cmd, sizeof cmd, "%s settle --contract %sstop_loss_complex_care.json --out %s 2>%s.sum", NCM_CLI, EXAMPLES,
+             outp, outp);
+    assert_int_equal(run(cmd), 2);
+    free(s);
+    s = slurp(sum);
+    assert_non_null(strstr(s, "--actuals (or --person-costs) is required"));
     remove(sum);
     remove(outp);
     free(s);

@@ -145,7 +145,8 @@ NCM_API void ncm_actuals_free(ncm_actuals *a);
  * @brief Set the actual cost of a year, in total or for one party (replacing any earlier value).
  *
  * If costs are given per party, the total cost of the year is their sum; giving both a total and
- * party costs that do not sum to it is an error at settlement.
+ * party costs that do not sum to it is an error at settlement. Person costs
+ * (ncm_actuals_set_person_costs()) of the same year must agree with both.
  * @param a The actuals.
  * @param year Contract year, 1 to the term.
  * @param party Party name, or NULL for the total cost.
