@@ -322,7 +322,7 @@ static ncm_status stop_loss(const ncm_contract *c, const yin *in, yout *o, size_
     if (k->has_individual) {
         if (!in->person_cost)
             return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no per-person costs for the individual stop-loss%s", k->name,
-                         in->bulk ? " (the bulk settler has none; use ncm_settle)" : "");
+                         in->bulk ? " (ncm_settler_run has none; use ncm_settler_run_persons)" : "");
         ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT, layer;
         ncm_money excess = 0;
         so.attachment = k->sl_attachment;
@@ -1983,9 +1983,35 @@ void ncm_settler_free(ncm_settler *s)
     ncmi_free(s);
 }
 
+static ncm_status settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
+                              const ncm_money *party_cost, const double *score, const int64_t *volume,
+                              const double *member_months, ncm_money *party_net, const size_t *person_offset,
+                              const ncm_money *person_cost);
+
 ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
                            const ncm_money *party_cost, const double *score, const int64_t *volume,
                            const double *member_months, ncm_money *party_net)
+{
+    return settler_run(s, year, n, total_cost, party_cost, score, volume, member_months, party_net, NULL, NULL);
+}
+
+ncm_status ncm_settler_run_persons(ncm_settler *s, unsigned year, size_t n, const size_t *person_offset,
+                                   const ncm_money *person_cost, const ncm_money *party_cost, const double *score,
+                                   const int64_t *volume, const double *member_months, ncm_money *party_net)
+{
+    if (!s || (n && (!person_offset || !party_net)) || (n && person_offset[n] > person_offset[0] && !person_cost))
+        return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run_persons: NULL argument");
+    for (size_t t = 0; t < n; t++)
+        if (person_offset[t + 1] < person_offset[t])
+            return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run_persons: person_offset[%zu] = %zu is below person_offset[%zu] = %zu",
+                              t + 1, person_offset[t + 1], t, person_offset[t]);
+    return settler_run(s, year, n, NULL, party_cost, score, volume, member_months, party_net, person_offset, person_cost);
+}
+
+static ncm_status settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
+                              const ncm_money *party_cost, const double *score, const int64_t *volume,
+                              const double *member_months, ncm_money *party_net, const size_t *person_offset,
+                              const ncm_money *person_cost)
 {
     if (!s || (n && !party_net)) return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run: NULL argument");
     const ncm_contract *c = s->c;
@@ -2016,6 +2042,20 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
             return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run: score[%zu] = %g is not in [0, 1]", t, score[t]);
         in.volume = volume ? volume + t * nc : NULL;
         in.mm = member_months ? member_months + t * nc : NULL;
+        if (person_offset) { /* the trial's persons: their sum is its total cost */
+            static const ncm_money nobody = 0;
+            in.person_cost = person_cost ? person_cost + person_offset[t] : &nobody;
+            in.nperson = person_offset[t + 1] - person_offset[t];
+            in.total_cost = 0;
+            in.has_total = 1;
+            for (size_t i = 0; i < in.nperson; i++) {
+                if (in.person_cost[i] < 0)
+                    return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run_persons: trial %zu: person cost %zu = %lld is negative", t,
+                                      person_offset[t] + i, (long long)in.person_cost[i]);
+                if (ncm_money_add(in.total_cost, in.person_cost[i], &in.total_cost))
+                    return ncmi_error(NCM_ERR_OVERFLOW, "ncm_settler_run_persons: trial %zu: total cost out of range", t);
+            }
+        }
         s->out.n = nfixed;
         s->out.nrisk = 0;
         memcpy(total, total0, nc * sizeof *total);

@@ -1496,6 +1496,70 @@ static void test_person_costs_alloc_failures(void **state)
     ncm_contract_free(c);
 }
 
+/* The bulk settler from per-person costs gives the ledger's figures (the shipped example, year by
+ * year as one trial each: the provider nets 1,200,000 - 24,000 + 227,457.18 = 1,403,457.18 in year 1
+ * and 1,224,000 - 24,480 + 264,000 + 44,800 = 1,508,320.00 in year 2), and a trial with no person
+ * gets only the capitation less the premium; bad inputs give status and message. */
+static void test_settler_persons(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "stop_loss_complex_care.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_read_person_costs_csv(a, EXAMPLES "stop_loss_complex_care_person_costs.csv"), NCM_OK);
+    ncm_ledger *l = NULL;
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    /* the person costs of the example, read back from the CSV by hand */
+    FILE *f = fopen(EXAMPLES "stop_loss_complex_care_person_costs.csv", "r");
+    assert_non_null(f);
+    char buf[200];
+    ncm_money cost[2][64];
+    size_t np[2] = {0, 0};
+    assert_non_null(fgets(buf, sizeof buf, f));
+    while (fgets(buf, sizeof buf, f)) {
+        unsigned y;
+        char id[32];
+        double v;
+        assert_int_equal(sscanf(buf, "%u,%31[^,],%lf", &y, id, &v), 3);
+        cost[y - 1][np[y - 1]++] = P(v);
+    }
+    fclose(f);
+    assert_int_equal(np[0], 20);
+    assert_int_equal(np[1], 30);
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    const size_t npar = ncm_contract_party_count(c), prov = party(c, "Northshire Health Partners");
+    for (unsigned y = 1; y <= 2; y++) {
+        /* trial 0: the year's persons; trial 1: nobody */
+        size_t off[3] = {0, np[y - 1], np[y - 1]};
+        ncm_money netv[2 * 3];
+        assert_int_equal(ncm_settler_run_persons(s, y, 2, off, cost[y - 1], NULL, NULL, NULL, NULL, netv), NCM_OK);
+        for (size_t p = 0; p < npar; p++) assert_int_equal(netv[p], net(l, y, p));
+        assert_int_equal(netv[prov], y == 1 ? P(1403457.18) : P(1508320));
+        assert_int_equal(netv[npar + prov], y == 1 ? P(1200000 - 24000) : P(1224000 - 24480));
+    }
+    /* ncm_settler_run has no persons: the individual cover is refused */
+    ncm_money tc = P(1250000), out3[3];
+    expect(ncm_settler_run(s, 1, 1, &tc, NULL, NULL, NULL, NULL, out3), NCM_ERR_NOT_FOUND, "use ncm_settler_run_persons");
+    size_t bad_off[2] = {2, 1};
+    expect(ncm_settler_run_persons(s, 1, 1, bad_off, cost[0], NULL, NULL, NULL, NULL, out3), NCM_ERR_INVALID,
+           "person_offset[1] = 1 is below person_offset[0] = 2");
+    size_t off1[2] = {0, 2};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, NULL, NULL, NULL, NULL, NULL, out3), NCM_ERR_INVALID, "NULL argument");
+    ncm_money neg[2] = {P(5), -1};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, neg, NULL, NULL, NULL, NULL, out3), NCM_ERR_RANGE,
+           "trial 0: person cost 1 = -1 is negative");
+    ncm_money pc3[3] = {0, P(1), 0}; /* party costs 1.00 against a person total of 5.00 */
+    ncm_money five[2] = {P(2), P(3)};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, five, pc3, NULL, NULL, NULL, out3), NCM_ERR_INCONSISTENT,
+           "total cost 5.00 differs from the sum of party costs 1.00");
+    expect(ncm_settler_run_persons(s, 3, 1, off1, five, NULL, NULL, NULL, NULL, out3), NCM_ERR_RANGE, "year 3 is outside");
+    ncm_settler_free(s);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1511,6 +1575,7 @@ int main(void)
         cmocka_unit_test(test_stop_loss_individual),  cmocka_unit_test(test_stop_loss_aggregate),
         cmocka_unit_test(test_person_costs_parties),  cmocka_unit_test(test_person_costs_errors),
         cmocka_unit_test(test_stop_loss_example),     cmocka_unit_test(test_person_costs_alloc_failures),
+        cmocka_unit_test(test_settler_persons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -547,14 +547,44 @@ NCM_API void ncm_settler_free(ncm_settler *s);
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_RANGE for a bad year or input
  *         (the message names the trial); #NCM_ERR_NOT_FOUND for a missing needed input;
  *         #NCM_ERR_OVERFLOW. On failure rows before the failing trial may have been written.
- *         The settler has no per-person input: a stop_loss component with an individual cover
- *         active in @p year fails with #NCM_ERR_NOT_FOUND (settle it with ncm_settle()); premiums
- *         and aggregate-only covers (on the total cost) are settled here.
+ *         This call has no per-person input: a stop_loss component with an individual cover
+ *         active in @p year fails with #NCM_ERR_NOT_FOUND (use ncm_settler_run_persons());
+ *         premiums and aggregate-only covers (on the total cost) are settled here.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
                                    const ncm_money *party_cost, const double *score, const int64_t *volume,
                                    const double *member_months, ncm_money *party_net);
+
+/**
+ * @brief Settle @p n independent trials of one contract year from per-person costs (for a Monte Carlo
+ *        of a contract with an individual stop-loss), writing each party's net amount due.
+ *
+ * As ncm_settler_run(), except that the total cost of trial t is the sum of its persons' costs
+ * person_cost[person_offset[t]] .. person_cost[person_offset[t + 1] - 1], and a stop_loss
+ * component's individual cover settles on them. Does not allocate. Gives the same figures as
+ * ncm_settle() with ncm_actuals_set_person_costs() (unattributed) for the same inputs.
+ * @param s The settler.
+ * @param year Contract year, 1 to the term.
+ * @param n Number of trials.
+ * @param person_offset @p n + 1 non-decreasing offsets into @p person_cost.
+ * @param person_cost Per-person costs of all trials, back to back (minor units, >= 0); may be NULL
+ *        when no trial has a person.
+ * @param party_cost @p n x party-count costs per party (must sum to each trial's person total), or NULL.
+ * @param score As ncm_settler_run().
+ * @param volume As ncm_settler_run().
+ * @param member_months As ncm_settler_run().
+ * @param[out] party_net Caller's @p n x party-count array of net amounts (minor units).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or decreasing offsets (naming the index);
+ *         #NCM_ERR_RANGE for a bad year or a negative cost (naming the trial and person);
+ *         #NCM_ERR_INCONSISTENT when party costs disagree with the person total; the other codes
+ *         of ncm_settler_run(). On failure rows before the failing trial may have been written.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_settler_run_persons(ncm_settler *s, unsigned year, size_t n, const size_t *person_offset,
+                                           const ncm_money *person_cost, const ncm_money *party_cost,
+                                           const double *score, const int64_t *volume, const double *member_months,
+                                           ncm_money *party_net);
 
 NCM_END_DECLS
 

@@ -23,6 +23,7 @@ NCMPY_OUT_SCALAR(ncm_money, variance, PyLong_FromLongLong)
 %ignore ncm_settler_create;
 %ignore ncm_settler_free;
 %ignore ncm_settler_run;
+%ignore ncm_settler_run_persons;
 %ignore ncm_settler;
 %ignore ncm_actuals_score_results;
 %ignore ncm_actuals_set_person_costs;
