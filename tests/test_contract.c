@@ -404,6 +404,11 @@ static void test_stop_loss_validation(void **state)
     /* a subcontractor protector is refused: only the commissioner or an external reinsurer */
     bad_sl("{\"name\": \"Re\", \"role\": \"external\"}", "{\"name\": \"Re\", \"role\": \"subcontractor\"}", NCM_ERR_INCONSISTENT,
            "payer: the protector \"Re\" must be the commissioner or an external reinsurer");
+    /* an alliance's stop-loss protects one named member, not "members" (explicitly or by default) */
+    bad_alliance("\"split\": {\"method\": \"fixed\", \"shares\": {\"A\": 0.5, \"B\": 0.5}}}]",
+                 "\"split\": {\"method\": \"fixed\", \"shares\": {\"A\": 0.5, \"B\": 0.5}}},"
+                 " {\"name\": \"sl\", \"type\": \"stop_loss\", \"attachment\": \"10.00\"}]",
+                 NCM_ERR_INCONSISTENT, "components[2] \"sl\": payee: \"members\" is not allowed for stop_loss; name one party");
     /* a stop-loss is neither withheld nor taxed nor a risk-share base */
     bad_sl("\"premium\": {\"amount\": \"10.00\"}}]", "\"premium\": {\"amount\": \"10.00\"}}, "
            "{\"name\": \"w\", \"type\": \"withhold\", \"of\": \"sl\", \"rate\": 0.1}]", NCM_ERR_INCONSISTENT,

@@ -35,7 +35,8 @@
  * - stop_loss (protector = the component's payer, the commissioner or an external reinsurer;
  *   provider = its payee): the provider pays the premium (amount, or rate x V_y) to the protector;
  *   the individual cover pays, for each person with cost c above the attachment a,
- *   (1 - coinsurance) x (min(c, limit) - a), rounded half-even per person; the aggregate cover pays
+ *   (1 - coinsurance) x (min(c, limit) - a), rounded half-even per person (every person of the
+ *   year, whichever party their cost is attributed to); the aggregate cover pays
  *   (1 - aggregate coinsurance) x (R - T)^+ where R is the provider's total cost retained after the
  *   individual cover (and after every recovery of stop-loss components listed before it: covers
  *   layer in contract order) and T = threshold x (V_y, or the year's total of a named payment
