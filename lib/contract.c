@@ -21,7 +21,7 @@ static const char *const role_names[] = {"commissioner", "provider", "prime", "l
                                          "member", "subcontractor", "external"};
 static const char *const type_names[] = {"upfront", "management_fee", "capitation", "activity",
                                          "care_coordination", "outcome_pot", "withhold", "vat",
-                                         "transformation", "risk_share"};
+                                         "transformation", "risk_share", "stop_loss"};
 static const char *const split_names[] = {"none", "fixed", "value", "variance"};
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
@@ -374,6 +374,7 @@ static ncm_status load_component_a(const ctx *cx0, ncm_contract *c, size_t i, js
     k->of = -1;
     k->base = -1;
     k->authority = -1;
+    k->agg_of = -1;
     snprintf(cx.where, sizeof cx.where, "components[%zu]", i);
     if (!json_is_object(o)) return FAIL(&cx, NCM_ERR_PARSE, "must be an object");
     const char *name = NULL, *type = NULL;
@@ -386,10 +387,83 @@ static ncm_status load_component_a(const ctx *cx0, ncm_contract *c, size_t i, js
     int t = lookup(type_names, COUNT(type_names), type);
     if (t < 0)
         return FAIL(&cx, NCM_ERR_PARSE, "type: unknown component \"%s\" (upfront, management_fee, capitation, activity, "
-                    "care_coordination, outcome_pot, withhold, vat, transformation, risk_share)", type);
+                    "care_coordination, outcome_pot, withhold, vat, transformation, risk_share, stop_loss)", type);
     k->type = (ncm_component_type)t;
     k->name = ncmi_strdup(name);
     if (!k->name) return ncmi_nomem("component name");
+    return NCM_OK;
+}
+
+/* stop_loss: payer = protector (commissioner or external), payee = the protected provider */
+static ncm_status load_stop_loss(const ctx *cx, ncm_contract *c, ncmi_component *k, json_t *o)
+{
+    ncm_status st;
+    ncm_party_role pr = c->parties[k->payer].role;
+    if (pr != NCM_ROLE_COMMISSIONER && pr != NCM_ROLE_EXTERNAL)
+        return FAIL(cx, NCM_ERR_INCONSISTENT, "payer: the protector \"%s\" must be the commissioner or an external reinsurer",
+                    c->parties[k->payer].name);
+    ncm_party_role qr = c->parties[k->payee].role;
+    if (qr == NCM_ROLE_COMMISSIONER || qr == NCM_ROLE_EXTERNAL)
+        return FAIL(cx, NCM_ERR_INCONSISTENT, "payee: the protected party \"%s\" must be a provider", c->parties[k->payee].name);
+    json_t *att = json_object_get(o, "attachment");
+    if (att) {
+        if ((st = money_of(cx, att, "attachment", &k->sl_attachment))) return st;
+        k->has_individual = 1;
+        if ((st = get_real(cx, o, "coinsurance", 0, NULL, &k->sl_coinsurance, 0, 1))) return st;
+        json_t *lim = json_object_get(o, "limit");
+        if (lim) {
+            if ((st = money_of(cx, lim, "limit", &k->sl_limit))) return st;
+            if (k->sl_limit <= k->sl_attachment) {
+                char a[48], b[48];
+                ncm_money_format(k->sl_limit, NCM_MONEY_DECIMALS, 0, a, sizeof a);
+                ncm_money_format(k->sl_attachment, NCM_MONEY_DECIMALS, 0, b, sizeof b);
+                return FAIL(cx, NCM_ERR_RANGE, "limit: %s is not above the attachment %s", a, b);
+            }
+        }
+    } else if (json_object_get(o, "coinsurance") || json_object_get(o, "limit")) {
+        return FAIL(cx, NCM_ERR_INCONSISTENT, "%s: needs an individual \"attachment\"",
+                    json_object_get(o, "coinsurance") ? "coinsurance" : "limit");
+    }
+    json_t *ag = json_object_get(o, "aggregate");
+    if (ag) {
+        ctx sx = *cx;
+        snprintf(sx.where, sizeof sx.where, "%.180s: aggregate", cx->where);
+        if (!json_is_object(ag)) return FAIL(&sx, NCM_ERR_PARSE, "must be an object");
+        static const char *const akeys[] = {"threshold", "coinsurance", "of"};
+        if ((st = check_keys(&sx, ag, akeys, COUNT(akeys)))) return st;
+        if ((st = get_real(&sx, ag, "threshold", 1, NULL, &k->agg_threshold, 0, 100))) return st;
+        if (!(k->agg_threshold > 0)) return FAIL(&sx, NCM_ERR_RANGE, "threshold: must be above 0 (1.1 = 110%%)");
+        if ((st = get_real(&sx, ag, "coinsurance", 0, NULL, &k->agg_coinsurance, 0, 1))) return st;
+        const char *of = NULL;
+        if ((st = get_string(&sx, ag, "of", 0, &of))) return st;
+        if (of && strcmp(of, "value") != 0) {
+            k->agg_of = find_comp(c, c->ncomps, of);
+            if (k->agg_of < 0) return FAIL(&sx, NCM_ERR_NOT_FOUND, "of: no component named \"%s\" (or \"value\")", of);
+            if (c->comps[k->agg_of].type > NCM_COMPONENT_CARE_COORDINATION)
+                return FAIL(&sx, NCM_ERR_INCONSISTENT, "of: \"%s\" is not a payment line", of);
+        }
+        k->has_aggregate = 1;
+    }
+    if (!k->has_individual && !k->has_aggregate)
+        return FAIL(cx, NCM_ERR_INCONSISTENT, "give an individual cover (\"attachment\"), an \"aggregate\" cover, or both");
+    json_t *pm = json_object_get(o, "premium");
+    if (pm) {
+        ctx sx = *cx;
+        snprintf(sx.where, sizeof sx.where, "%.180s: premium", cx->where);
+        if (!json_is_object(pm)) return FAIL(&sx, NCM_ERR_PARSE, "must be an object with \"amount\" or \"rate\"");
+        static const char *const pkeys[] = {"amount", "rate"};
+        if ((st = check_keys(&sx, pm, pkeys, COUNT(pkeys)))) return st;
+        json_t *am = json_object_get(pm, "amount");
+        int hr = json_object_get(pm, "rate") != NULL;
+        if ((am != NULL) == hr) return FAIL(&sx, NCM_ERR_INCONSISTENT, "give either amount or rate (of the year's value)");
+        if (am) {
+            if ((st = money_of(&sx, am, "amount", &k->premium_amount))) return st;
+            k->premium = NCMI_PREMIUM_AMOUNT;
+        } else {
+            if ((st = get_real(&sx, pm, "rate", 1, NULL, &k->premium_rate, 0, 1))) return st;
+            k->premium = NCMI_PREMIUM_RATE;
+        }
+    }
     return NCM_OK;
 }
 
@@ -410,6 +484,7 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         /* vat */ {"rate", "on", "vatable_share", "borne_by", "authority"},
         /* transformation */ {"amounts"},
         /* risk_share */ {"base", "schedule", "split", "cascade"},
+        /* stop_loss */ {"attachment", "coinsurance", "limit", "aggregate", "premium"},
     };
     const char *key;
     json_t *v;
@@ -447,7 +522,8 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
                 return FAIL(&cx, NCM_ERR_INCONSISTENT, "payee \"members\" needs a value_share on every member (\"%s\" has none)",
                             c->parties[c->members[m]].name);
     }
-    if (k->payee == NCMI_PAYEE_MEMBERS && (k->type == NCM_COMPONENT_ACTIVITY || k->type == NCM_COMPONENT_CARE_COORDINATION))
+    if (k->payee == NCMI_PAYEE_MEMBERS && (k->type == NCM_COMPONENT_ACTIVITY || k->type == NCM_COMPONENT_CARE_COORDINATION ||
+                                           k->type == NCM_COMPONENT_STOP_LOSS))
         return FAIL(&cx, NCM_ERR_INCONSISTENT, "payee: \"members\" is not allowed for %s; name one party", type_names[k->type]);
     if (k->payee >= 0 && k->payee == k->payer)
         return FAIL(&cx, NCM_ERR_INCONSISTENT, "payer and payee are the same party \"%s\"", c->parties[k->payer].name);
@@ -669,6 +745,9 @@ static ncm_status load_component_b(const ctx *cx0, ncm_contract *c, size_t i, js
         }
         break;
     }
+    case NCM_COMPONENT_STOP_LOSS:
+        if ((st = load_stop_loss(&cx, c, k, o))) return st;
+        break;
     }
     json_t *fwj = json_object_get(o, "framework");
     if (fwj) {
@@ -721,6 +800,7 @@ static ncm_status load_components(const ctx *cx, ncm_contract *c, json_t *arr)
             for (size_t j = 0; j < k->non; j++) lines += 2 * per_comp[k->on[j]];
         if (k->type == NCM_COMPONENT_RISK_SHARE)
             lines += (k->payee == NCMI_PAYEE_MEMBERS ? 2 * m : ncm_riskshare_band_count(k->schedule) + 2) + k->ncascade;
+        if (k->type == NCM_COMPONENT_STOP_LOSS) lines += 3; /* premium, individual, aggregate */
     }
     c->max_lines = lines;
     return NCM_OK;
@@ -925,6 +1005,30 @@ static json_t *component_json(const ncm_contract *c, const ncmi_component *k)
         }
         break;
     }
+    case NCM_COMPONENT_STOP_LOSS:
+        if (k->has_individual) {
+            e |= set_money(o, "attachment", k->sl_attachment);
+            e |= set_real(o, "coinsurance", k->sl_coinsurance);
+            if (k->sl_limit) e |= set_money(o, "limit", k->sl_limit);
+        }
+        if (k->has_aggregate) {
+            json_t *ag = json_object();
+            if (ag) {
+                e |= set_real(ag, "threshold", k->agg_threshold);
+                e |= set_real(ag, "coinsurance", k->agg_coinsurance);
+                e |= json_object_set_new(ag, "of", json_string(k->agg_of < 0 ? "value" : c->comps[k->agg_of].name));
+            }
+            e |= json_object_set_new(o, "aggregate", ag);
+        }
+        if (k->premium) {
+            json_t *pm = json_object();
+            if (pm) {
+                if (k->premium == NCMI_PREMIUM_AMOUNT) e |= set_money(pm, "amount", k->premium_amount);
+                else e |= set_real(pm, "rate", k->premium_rate);
+            }
+            e |= json_object_set_new(o, "premium", pm);
+        }
+        break;
     }
     if (k->framework) {
         json_t *fj = NULL;

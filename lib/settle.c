@@ -1,6 +1,8 @@
 /* Settlement engine: contract + actuals -> ledger; bulk allocation-free settler; CSV/JSON writers. */
 #include "ncm/settle.h"
 
+#include "ncm/capitation.h"
+
 #include <jansson.h>
 #include <math.h>
 #include <stdarg.h>
@@ -13,6 +15,7 @@
 #include "internal/int128.h"
 #include "internal/contract_impl.h"
 #include "internal/csv.h"
+#include "internal/dict.h"
 #include "internal/json.h"
 
 #define MAXP NCM_CONTRACT_MAX_PARTIES
@@ -22,7 +25,7 @@
 static const char *const kind_names[] = {
     "upfront", "management_fee", "capitation", "activity", "activity_marginal", "care_coordination", "outcome",
     "withhold", "earn_back", "vat_funded", "vat", "transformation", "risk_share", "risk_threshold", "risk_limit",
-    "risk_pool", "risk_member", "cascade", "unmatched"};
+    "risk_pool", "risk_member", "cascade", "unmatched", "stop_loss", "stop_loss_aggregate", "stop_loss_premium"};
 
 const char *ncm_line_kind_name(ncm_line_kind k)
 {
@@ -62,6 +65,8 @@ typedef struct yin {
     const unsigned char *has_volume; /* per component, or NULL = all present */
     const double *mm;                /* per component, or NULL */
     const unsigned char *has_mm;
+    const ncm_money *person_cost;    /* nperson per-person costs of the year, or NULL */
+    size_t nperson;
 } yin;
 
 typedef struct yout {
@@ -300,6 +305,72 @@ static ncm_status risk_share(const ncm_contract *c, const yin *in, yout *o, size
     return NCM_OK;
 }
 
+/* Stop-loss (capitation.h's ncm_stop_loss): premium provider -> protector, then the individual and
+ * aggregate recoveries protector -> provider. Stop-loss components layer in contract order: the
+ * retained cost an aggregate cover sees is the year's total cost less the individual recoveries of
+ * this component and every recovery of the stop-loss components before it (*prior, updated here).
+ * No allocation. */
+static ncm_status stop_loss(const ncm_contract *c, const yin *in, yout *o, size_t ki, const ncm_money *comp_total,
+                            int have_cost, ncm_money *prior)
+{
+    const ncmi_component *k = &c->comps[ki];
+    const ncm_money V = c->values[in->year - 1];
+    ncm_status st;
+    char why[400];
+    if (k->premium) {
+        ncm_money amt = k->premium_amount, base = k->premium_amount;
+        double rate = 1.0;
+        if (k->premium == NCMI_PREMIUM_RATE) {
+            base = V;
+            rate = k->premium_rate;
+            if ((st = mulr(in, k, V, rate, &amt))) return st;
+        }
+        if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS_PREMIUM, k->payee, k->payer, -1, base, rate, amt))) return st;
+    }
+    if (!have_cost && !k->has_individual) return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no actual cost", k->name);
+    ncm_money ind = 0, agg = 0;
+    if (k->has_individual) {
+        if (!in->person_cost)
+            return yfail(in, NCM_ERR_NOT_FOUND, "component \"%s\": no per-person costs for the individual stop-loss%s", k->name,
+                         in->bulk ? " (ncm_settler_run has none; use ncm_settler_run_persons)" : "");
+        ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT, layer;
+        ncm_money excess = 0;
+        so.attachment = k->sl_attachment;
+        so.coinsurance = k->sl_coinsurance;
+        so.limit = k->sl_limit;
+        layer = so;
+        layer.coinsurance = 0.0; /* the covered layer: the same terms with nothing retained */
+        if ((st = ncm_stop_loss(&so, in->nperson, in->person_cost, NULL, NULL, NULL, &ind, NULL)) ||
+            (st = ncm_stop_loss(&layer, in->nperson, in->person_cost, NULL, NULL, NULL, &excess, NULL))) {
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            return yfail(in, st, "component \"%s\": %s", k->name, why);
+        }
+        if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS, k->payer, k->payee, -1, excess, 1.0 - k->sl_coinsurance, ind)))
+            return st;
+    }
+    if (k->has_aggregate) {
+        /* the provider's retained total as one amount, no individual cover (coinsurance 1) */
+        ncm_stop_loss_options so = NCM_STOP_LOSS_OPTIONS_INIT;
+        ncm_money retained = o->cost_used - ind - *prior, T = 0;
+        if (retained < 0) retained = 0;
+        so.coinsurance = 1.0;
+        so.aggregate_threshold = k->agg_threshold;
+        so.aggregate_coinsurance = k->agg_coinsurance;
+        so.expected_total = k->agg_of < 0 ? V : comp_total[k->agg_of];
+        if ((st = ncm_stop_loss(&so, 1, &retained, NULL, NULL, NULL, NULL, &agg))) {
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            return yfail(in, st, "component \"%s\": %s", k->name, why);
+        }
+        if ((st = mulr(in, k, so.expected_total, k->agg_threshold, &T))) return st;
+        if ((st = emit(in, o, ki, NCM_LINE_STOP_LOSS_AGGREGATE, k->payer, k->payee, -1, retained > T ? retained - T : 0,
+                       1.0 - k->agg_coinsurance, agg)))
+            return st;
+    }
+    if (ncm_money_add(*prior, ind, prior) || ncm_money_add(*prior, agg, prior))
+        return yfail(in, NCM_ERR_OVERFLOW, "component \"%s\": recoveries out of range", k->name);
+    return NCM_OK;
+}
+
 /* Phase 1 of a year: the lines that do not depend on the year's actuals (outcome pots' sizes, and the
  * up-front, capitation, management fee and transformation lines). Resets o. No allocation. */
 static ncm_status settle_fixed(const ncm_contract *c, const yin *in, yout *o, ncm_money *pot, ncm_money *total)
@@ -473,6 +544,13 @@ static ncm_status settle_variable(const ncm_contract *c, const yin *in, yout *o,
             }
         }
     }
+    /* stop-loss */
+    ncm_money recovered = 0;
+    for (size_t i = 0; i < c->ncomps; i++) {
+        const ncmi_component *k = &c->comps[i];
+        if (k->type != NCM_COMPONENT_STOP_LOSS || !active(k, y)) continue;
+        if ((st = stop_loss(c, in, o, i, total, have_cost, &recovered))) return st;
+    }
     /* risk shares */
     for (size_t i = 0; i < c->ncomps; i++) {
         const ncmi_component *k = &c->comps[i];
@@ -518,6 +596,9 @@ struct ncm_actuals {
     double *score_all;         /* term */
     paid_rec *paid;
     size_t npaid, paidcap;
+    ncm_money **person;        /* term: the year's per-person costs, or NULL */
+    int **person_party;        /* term: party index of each person, or NULL (not attributed) */
+    size_t *nperson;           /* term */
 };
 
 void ncm_actuals_free(ncm_actuals *a)
@@ -535,6 +616,13 @@ void ncm_actuals_free(ncm_actuals *a)
     ncmi_free(a->score);
     ncmi_free(a->score_all);
     ncmi_free(a->paid);
+    for (size_t y = 0; a->person && y < a->term; y++) {
+        ncmi_free(a->person[y]);
+        if (a->person_party) ncmi_free(a->person_party[y]);
+    }
+    ncmi_free(a->person);
+    ncmi_free(a->person_party);
+    ncmi_free(a->nperson);
     ncmi_free(a);
 }
 
@@ -559,8 +647,11 @@ ncm_status ncm_actuals_create(const ncm_contract *c, ncm_actuals **out)
     a->has_mm = ncmi_calloc(t * a->nc, 1);
     a->score = ncmi_malloc_array(t * a->nc, sizeof *a->score);
     a->score_all = ncmi_malloc_array(t, sizeof *a->score_all);
+    a->person = ncmi_calloc(t, sizeof *a->person);
+    a->person_party = ncmi_calloc(t, sizeof *a->person_party);
+    a->nperson = ncmi_calloc(t, sizeof *a->nperson);
     if (!a->touched || !a->total || !a->has_total || !a->pcost || !a->has_pcost || !a->volume || !a->has_volume ||
-        !a->mm || !a->has_mm || !a->score || !a->score_all) {
+        !a->mm || !a->has_mm || !a->score || !a->score_all || !a->person || !a->person_party || !a->nperson) {
         ncm_actuals_free(a);
         return ncmi_nomem("actuals");
     }
@@ -827,6 +918,19 @@ static ncm_status actuals_copy(const ncm_actuals *a, ncm_actuals **out)
         }
         memcpy(b->paid, a->paid, a->npaid * sizeof *a->paid);
         b->npaid = b->paidcap = a->npaid;
+    }
+    for (size_t y = 0; y < t; y++) {
+        size_t n = a->nperson[y];
+        if (!a->person[y]) continue;
+        b->person[y] = ncmi_malloc_array(n, sizeof *b->person[y]);
+        if (b->person[y] && a->person_party[y]) b->person_party[y] = ncmi_malloc_array(n, sizeof *b->person_party[y]);
+        if (!b->person[y] || (a->person_party[y] && !b->person_party[y])) {
+            ncm_actuals_free(b);
+            return ncmi_nomem("person costs");
+        }
+        memcpy(b->person[y], a->person[y], n * sizeof *a->person[y]);
+        if (a->person_party[y]) memcpy(b->person_party[y], a->person_party[y], n * sizeof *a->person_party[y]);
+        b->nperson[y] = n;
     }
     *out = b;
     return NCM_OK;
@@ -1113,6 +1217,177 @@ ncm_status ncm_actuals_read_results_csv(ncm_actuals *a, const char *path)
     return st;
 }
 
+/* ---------------------------------------------------------------- per-person costs */
+
+/* Replace the person costs of a year (pidx: party index per person, or NULL). Nothing changes on failure. */
+static ncm_status set_persons_idx(ncm_actuals *a, unsigned year, size_t n, const ncm_money *cost, const int *pidx)
+{
+    ncm_money sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (cost[i] < 0)
+            return ncmi_error(NCM_ERR_RANGE, "year %u: person costs: cost[%zu] = %lld is negative", year, i, (long long)cost[i]);
+        if (ncm_money_add(sum, cost[i], &sum))
+            return ncmi_error(NCM_ERR_OVERFLOW, "year %u: person costs: the sum is out of range at cost[%zu]", year, i);
+    }
+    ncm_money *pc = NULL;
+    int *pp = NULL;
+    if (n) {
+        pc = ncmi_malloc_array(n, sizeof *pc);
+        if (pc && pidx) pp = ncmi_malloc_array(n, sizeof *pp);
+        if (!pc || (pidx && !pp)) {
+            ncmi_free(pc);
+            return ncmi_nomem("person costs");
+        }
+        memcpy(pc, cost, n * sizeof *pc);
+        if (pidx) memcpy(pp, pidx, n * sizeof *pp);
+    }
+    ncmi_free(a->person[year - 1]);
+    ncmi_free(a->person_party[year - 1]);
+    a->person[year - 1] = pc;
+    a->person_party[year - 1] = pp;
+    a->nperson[year - 1] = n;
+    if (n) a->touched[year - 1] = 1;
+    return NCM_OK;
+}
+
+ncm_status ncm_actuals_set_person_costs(ncm_actuals *a, unsigned year, size_t n, const ncm_money *cost,
+                                        const char *const *party)
+{
+    if (!a || (n && !cost)) return ncmi_error(NCM_ERR_INVALID, "ncm_actuals_set_person_costs: NULL argument");
+    ncm_status st = check_year(a, year);
+    if (st) return st;
+    if (!party || !n) return set_persons_idx(a, year, n, cost, NULL);
+    int *idx = ncmi_malloc_array(n, sizeof *idx);
+    if (!idx) return ncmi_nomem("person costs");
+    for (size_t i = 0; i < n && !st; i++) {
+        if (!party[i]) {
+            st = ncmi_error(NCM_ERR_INVALID, "year %u: person costs: party[%zu] is NULL (attribute every person or pass no parties)",
+                            year, i);
+        } else if ((idx[i] = party_index(a->c, party[i])) < 0) {
+            st = ncmi_error(NCM_ERR_NOT_FOUND, "year %u: person costs: party[%zu]: no party named \"%s\"", year, i, party[i]);
+        }
+    }
+    if (!st) st = set_persons_idx(a, year, n, cost, idx);
+    ncmi_free(idx);
+    return st;
+}
+
+ncm_status ncm_actuals_read_person_costs_csv(ncm_actuals *a, const char *path)
+{
+    if (!a || !path) return ncmi_error(NCM_ERR_INVALID, "ncm_actuals_read_person_costs_csv: NULL argument");
+    static const char *const need[] = {"year", "person_id", "cost"};
+    long col[3] = {-1, -1, -1};
+    ncmi_csv cv;
+    ncm_status st = csv_begin(&cv, path, need, 3, col);
+    if (st) return st;
+    long cparty = ncmi_csv_column(&cv, "party");
+    unsigned *ry = NULL;
+    ncm_money *rc = NULL;
+    int *rp = NULL;
+    uint64_t *seen = NULL; /* per distinct person id: bit y-1 = seen in year y (term <= 50) */
+    size_t nrows = 0, cap = 0, seencap = 0;
+    unsigned char attributed[NCM_CONTRACT_MAX_YEARS] = {0}; /* 0 no rows yet, 1 with party, 2 without */
+    size_t count[NCM_CONTRACT_MAX_YEARS] = {0};
+    ncmi_dict *ids = ncmi_dict_new(0);
+    if (!ids) st = ncmi_nomem("person costs");
+    for (;;) {
+        int eof;
+        if (st || (st = ncmi_csv_next(&cv, &eof)) || eof) break;
+        if ((st = ncmi_csv_check_width(&cv))) break;
+        unsigned y = 0;
+        if ((st = csv_year(&cv, col[0], a->term, &y))) break;
+        const ncmi_csv_field *idf = &cv.fields[col[1]];
+        if (!idf->len) { st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_PARSE, "empty person_id"); break; }
+        ncm_money m;
+        if ((st = csv_money(&cv, col[2], &m))) break;
+        int p = -1;
+        const char *pname = cparty >= 0 ? cv.fields[cparty].s : "";
+        if (pname[0] && (p = party_index(a->c, pname)) < 0) {
+            st = ncmi_csv_fail(&cv, (size_t)cparty, NCM_ERR_NOT_FOUND, "no party named \"%s\"", pname);
+            break;
+        }
+        unsigned char how = p >= 0 ? 1 : 2;
+        if (attributed[y - 1] && attributed[y - 1] != how) {
+            st = ncmi_csv_fail(&cv, cparty >= 0 ? (size_t)cparty : (size_t)col[1], NCM_ERR_PARSE,
+                               "year %u has rows with and without a party; attribute every person of a year or none", y);
+            break;
+        }
+        attributed[y - 1] = how;
+        uint32_t id;
+        int added = 0;
+        if (ncmi_dict_intern(ids, idf->s, idf->len, &id, &added)) { st = ncmi_nomem("person ids"); break; }
+        if (id >= seencap) {
+            size_t nc = seencap ? 2 * seencap : 256;
+            while (nc <= id) nc *= 2;
+            uint64_t *ns = ncmi_realloc_array(seen, nc, sizeof *ns);
+            if (!ns) { st = ncmi_nomem("person ids"); break; }
+            memset(ns + seencap, 0, (nc - seencap) * sizeof *ns);
+            seen = ns;
+            seencap = nc;
+        }
+        if (seen[id] & ((uint64_t)1 << (y - 1))) {
+            st = ncmi_csv_fail(&cv, (size_t)col[1], NCM_ERR_DUPLICATE, "person \"%s\" is given twice in year %u", idf->s, y);
+            break;
+        }
+        seen[id] |= (uint64_t)1 << (y - 1);
+        if (nrows == cap) {
+            size_t nc = cap ? 2 * cap : 256;
+            unsigned *ny = ncmi_realloc_array(ry, nc, sizeof *ny);
+            if (ny) ry = ny;
+            ncm_money *nm = ny ? ncmi_realloc_array(rc, nc, sizeof *nm) : NULL;
+            if (nm) rc = nm;
+            int *np = nm ? ncmi_realloc_array(rp, nc, sizeof *np) : NULL;
+            if (!np) { st = ncmi_nomem("person costs"); break; }
+            rp = np;
+            cap = nc;
+        }
+        ry[nrows] = y;
+        rc[nrows] = m;
+        rp[nrows] = p;
+        nrows++;
+        count[y - 1]++;
+    }
+    char name[256];
+    snprintf(name, sizeof name, "%s", cv.name);
+    ncmi_csv_close(&cv);
+    ncmi_dict_free(ids);
+    ncmi_free(seen);
+    /* group the rows by year (in file order within a year) and set each year on a copy */
+    ncm_actuals *b = NULL;
+    ncm_money *gc = NULL;
+    int *gp = NULL;
+    if (!st) st = actuals_copy(a, &b);
+    if (!st && nrows) {
+        gc = ncmi_malloc_array(nrows, sizeof *gc);
+        gp = ncmi_malloc_array(nrows, sizeof *gp);
+        if (!gc || !gp) st = ncmi_nomem("person costs");
+    }
+    for (unsigned y = 1; y <= a->term && !st; y++) {
+        if (!count[y - 1]) continue;
+        size_t m = 0;
+        for (size_t i = 0; i < nrows; i++)
+            if (ry[i] == y) {
+                gc[m] = rc[i];
+                gp[m] = rp[i];
+                m++;
+            }
+        st = set_persons_idx(b, y, m, gc, attributed[y - 1] == 1 ? gp : NULL);
+        if (st) {
+            char why[600];
+            snprintf(why, sizeof why, "%s", ncm_last_error());
+            st = ncmi_error(st, "%s: %s", name, why);
+        }
+    }
+    if (!st && b) actuals_swap(a, b);
+    ncm_actuals_free(b);
+    ncmi_free(ry);
+    ncmi_free(rc);
+    ncmi_free(rp);
+    ncmi_free(gc);
+    ncmi_free(gp);
+    return st;
+}
+
 /* ================================================================== ledger */
 
 struct ncm_ledger {
@@ -1221,6 +1496,33 @@ static void describe(const ncm_contract *c, const sline *l, char *b, size_t cap)
         break;
     case NCM_LINE_CASCADE: pct(p1, sizeof p1, l->rate); snprintf(b, cap, "%s of the risk result passed down", p1); break;
     case NCM_LINE_UNMATCHED: snprintf(b, cap, "paid with nothing due: to be returned"); break;
+    case NCM_LINE_STOP_LOSS: {
+        char a1[48], a2[48];
+        ncm_money_format(k->sl_attachment, NCM_MONEY_DECIMALS, 0, a1, sizeof a1);
+        pct(p1, sizeof p1, l->rate);
+        if (k->sl_limit) {
+            ncm_money_format(k->sl_limit, NCM_MONEY_DECIMALS, 0, a2, sizeof a2);
+            snprintf(b, cap, "individual stop-loss: %s of each person's cost between %s and %s", p1, a1, a2);
+        } else {
+            snprintf(b, cap, "individual stop-loss: %s of each person's cost above %s", p1, a1);
+        }
+        break;
+    }
+    case NCM_LINE_STOP_LOSS_AGGREGATE:
+        pct(p1, sizeof p1, l->rate);
+        pct(p2, sizeof p2, k->agg_threshold);
+        snprintf(b, cap, "aggregate stop-loss: %s of the retained cost above %s of %s%s%s", p1, p2,
+                 k->agg_of < 0 ? "the year's value" : "\"", k->agg_of < 0 ? "" : c->comps[k->agg_of].name,
+                 k->agg_of < 0 ? "" : "\"");
+        break;
+    case NCM_LINE_STOP_LOSS_PREMIUM:
+        if (k->premium == NCMI_PREMIUM_RATE) {
+            pct(p1, sizeof p1, l->rate);
+            snprintf(b, cap, "stop-loss premium %s of the year's value", p1);
+        } else {
+            snprintf(b, cap, "stop-loss premium");
+        }
+        break;
     }
 }
 
@@ -1337,6 +1639,55 @@ static ncm_status ledger_new(const ncm_contract *c, ncm_ledger **out)
     return NCM_OK;
 }
 
+/* Fold the year's person costs into the year's inputs: the total cost is their sum and, when they
+ * are attributed, each party's cost the sum over its persons; explicit costs must agree. */
+static ncm_status person_merge(const ncm_actuals *a, unsigned y, yin *in, ncm_money *pc, unsigned char *hp)
+{
+    const ncm_contract *c = a->c;
+    const size_t n = a->nperson[y - 1];
+    if (!n) return NCM_OK;
+    const ncm_money *cost = a->person[y - 1];
+    const int *party = a->person_party[y - 1];
+    ncm_money sum = 0, derived[MAXP];
+    unsigned char dh[MAXP];
+    char x[48], z[48];
+    memset(dh, 0, sizeof dh);
+    for (size_t i = 0; i < n; i++) {
+        sum += cost[i]; /* checked when set */
+        if (party) {
+            if (!dh[party[i]]) derived[party[i]] = 0;
+            derived[party[i]] += cost[i];
+            dh[party[i]] = 1;
+        }
+    }
+    if (in->has_total && in->total_cost != sum) {
+        ncm_money_format(in->total_cost, NCM_MONEY_DECIMALS, 0, x, sizeof x);
+        ncm_money_format(sum, NCM_MONEY_DECIMALS, 0, z, sizeof z);
+        return ncmi_error(NCM_ERR_INCONSISTENT, "year %u: total cost %s differs from the sum of the %zu person costs %s", y, x,
+                          n, z);
+    }
+    memcpy(pc, in->party_cost, c->nparties * sizeof *pc);
+    memcpy(hp, in->has_party, c->nparties);
+    for (size_t p = 0; party && p < c->nparties; p++) {
+        if (!dh[p]) continue;
+        if (hp[p] && pc[p] != derived[p]) {
+            ncm_money_format(pc[p], NCM_MONEY_DECIMALS, 0, x, sizeof x);
+            ncm_money_format(derived[p], NCM_MONEY_DECIMALS, 0, z, sizeof z);
+            return ncmi_error(NCM_ERR_INCONSISTENT, "year %u: cost of \"%s\" %s differs from the sum of its persons' costs %s", y,
+                              c->parties[p].name, x, z);
+        }
+        pc[p] = derived[p];
+        hp[p] = 1;
+    }
+    in->party_cost = pc;
+    in->has_party = hp;
+    in->total_cost = sum;
+    in->has_total = 1;
+    in->person_cost = cost;
+    in->nperson = n;
+    return NCM_OK;
+}
+
 ncm_status ncm_settle(const ncm_contract *c, const ncm_actuals *a, const ncm_settle_options *opts, ncm_ledger **out)
 {
     if (!c || !a || !out) return ncmi_error(NCM_ERR_INVALID, "ncm_settle: NULL argument");
@@ -1379,6 +1730,9 @@ ncm_status ncm_settle(const ncm_contract *c, const ncm_actuals *a, const ncm_set
         in.has_volume = a->has_volume + (size_t)(y - 1) * a->nc;
         in.mm = a->mm + (size_t)(y - 1) * a->nc;
         in.has_mm = a->has_mm + (size_t)(y - 1) * a->nc;
+        ncm_money pcm[MAXP];
+        unsigned char hpm[MAXP];
+        if ((st = person_merge(a, y, &in, pcm, hpm))) break;
         if ((st = settle_year(c, &in, yo))) break;
         size_t yi = l->nyears++;
         l->years[yi] = y;
@@ -1639,9 +1993,35 @@ void ncm_settler_free(ncm_settler *s)
     ncmi_free(s);
 }
 
+static ncm_status settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
+                              const ncm_money *party_cost, const double *score, const int64_t *volume,
+                              const double *member_months, ncm_money *party_net, const size_t *person_offset,
+                              const ncm_money *person_cost);
+
 ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
                            const ncm_money *party_cost, const double *score, const int64_t *volume,
                            const double *member_months, ncm_money *party_net)
+{
+    return settler_run(s, year, n, total_cost, party_cost, score, volume, member_months, party_net, NULL, NULL);
+}
+
+ncm_status ncm_settler_run_persons(ncm_settler *s, unsigned year, size_t n, const size_t *person_offset,
+                                   const ncm_money *person_cost, const ncm_money *party_cost, const double *score,
+                                   const int64_t *volume, const double *member_months, ncm_money *party_net)
+{
+    if (!s || (n && (!person_offset || !party_net)) || (n && person_offset[n] > person_offset[0] && !person_cost))
+        return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run_persons: NULL argument");
+    for (size_t t = 0; t < n; t++)
+        if (person_offset[t + 1] < person_offset[t])
+            return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run_persons: person_offset[%zu] = %zu is below person_offset[%zu] = %zu",
+                              t + 1, person_offset[t + 1], t, person_offset[t]);
+    return settler_run(s, year, n, NULL, party_cost, score, volume, member_months, party_net, person_offset, person_cost);
+}
+
+static ncm_status settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
+                              const ncm_money *party_cost, const double *score, const int64_t *volume,
+                              const double *member_months, ncm_money *party_net, const size_t *person_offset,
+                              const ncm_money *person_cost)
 {
     if (!s || (n && !party_net)) return ncmi_error(NCM_ERR_INVALID, "ncm_settler_run: NULL argument");
     const ncm_contract *c = s->c;
@@ -1673,6 +2053,20 @@ ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_mo
             return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run: score[%zu] = %g is not in [0, 1]", t, score[t]);
         in.volume = volume ? volume + t * nc : NULL;
         in.mm = member_months ? member_months + t * nc : NULL;
+        if (person_offset) { /* the trial's persons: their sum is its total cost */
+            static const ncm_money nobody = 0;
+            in.person_cost = person_cost ? person_cost + person_offset[t] : &nobody;
+            in.nperson = person_offset[t + 1] - person_offset[t];
+            in.total_cost = 0;
+            in.has_total = 1;
+            for (size_t i = 0; i < in.nperson; i++) {
+                if (in.person_cost[i] < 0)
+                    return ncmi_error(NCM_ERR_RANGE, "ncm_settler_run_persons: trial %zu: person cost %zu = %lld is negative", t,
+                                      person_offset[t] + i, (long long)in.person_cost[i]);
+                if (ncm_money_add(in.total_cost, in.person_cost[i], &in.total_cost))
+                    return ncmi_error(NCM_ERR_OVERFLOW, "ncm_settler_run_persons: trial %zu: total cost out of range", t);
+            }
+        }
         s->out.n = nfixed;
         s->out.nrisk = 0;
         memcpy(total, total0, nc * sizeof *total);

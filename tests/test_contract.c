@@ -297,6 +297,144 @@ static void test_alloc_failures(void **state)
     free(text);
 }
 
+/* ------------------------------------------------------------------ stop_loss component */
+
+static const char *sl_doc =
+    "{\"schema\": 1, \"name\": \"sl\", \"form\": \"capitated\", \"term_years\": 2,\n"
+    " \"value\": {\"by_year\": [\"1000.00\", \"1100.00\"]},\n"
+    " \"parties\": [{\"name\": \"C\", \"role\": \"commissioner\"}, {\"name\": \"P\", \"role\": \"provider\"},\n"
+    "              {\"name\": \"Re\", \"role\": \"external\"}],\n"
+    " \"components\": [{\"name\": \"cap\", \"type\": \"capitation\", \"share\": 1},\n"
+    "                  {\"name\": \"sl\", \"type\": \"stop_loss\", \"payer\": \"Re\", \"attachment\": \"100.00\","
+    " \"coinsurance\": 0.2, \"limit\": \"500.00\", \"aggregate\": {\"threshold\": 1.1, \"coinsurance\": 0.5, \"of\": \"cap\"},"
+    " \"premium\": {\"amount\": \"10.00\"}}]}";
+
+static void bad_sl(const char *from, const char *to, ncm_status want, const char *part)
+{
+    char *doc = replace(sl_doc, from, to);
+    ncm_contract *c = (ncm_contract *)(uintptr_t)0x1;
+    ncm_status st = ncm_contract_load_string(doc, "c.json", &c);
+    if (st != want) fail_msg("replacing %s: status %d (%s), wanted %d", from, st, ncm_last_error(), want);
+    assert_ptr_equal(c, (ncm_contract *)(uintptr_t)0x1);
+    if (!strstr(ncm_last_error(), part)) fail_msg("message \"%s\" lacks \"%s\"", ncm_last_error(), part);
+    free(doc);
+}
+
+/* A stop_loss component loads, keeps every field through load -> write -> load (identical text), and
+ * the shipped example is canonical. */
+static void test_stop_loss_roundtrip(void **state)
+{
+    (void)state;
+    roundtrip("stop_loss_complex_care.json");
+    ncm_contract *c = NULL;
+    if (ncm_contract_load_string(sl_doc, "sl.json", &c)) fail_msg("%s", ncm_last_error());
+    size_t k;
+    ncm_component_type t;
+    assert_int_equal(ncm_contract_find_component(c, "sl", &k), NCM_OK);
+    assert_int_equal(ncm_contract_component_type(c, k, &t), NCM_OK);
+    assert_int_equal(t, NCM_COMPONENT_STOP_LOSS);
+    assert_string_equal(ncm_component_type_name(NCM_COMPONENT_STOP_LOSS), "stop_loss");
+    char *w1 = to_json(c);
+    assert_non_null(strstr(w1, "\"attachment\": \"100.00\""));
+    assert_non_null(strstr(w1, "\"limit\": \"500.00\""));
+    assert_non_null(strstr(w1, "\"of\": \"cap\""));
+    assert_non_null(strstr(w1, "\"amount\": \"10.00\""));
+    ncm_contract *c2 = NULL;
+    assert_int_equal(ncm_contract_load_string(w1, "w1.json", &c2), NCM_OK);
+    char *w2 = to_json(c2);
+    assert_string_equal(w1, w2);
+    free(w1);
+    free(w2);
+    ncm_contract_free(c);
+    ncm_contract_free(c2);
+    /* aggregate-only with a premium rate and the default "of" */
+    char *doc = replace(sl_doc, "\"attachment\": \"100.00\", \"coinsurance\": 0.2, \"limit\": \"500.00\", ", "");
+    char *doc2 = replace(doc, "\"amount\": \"10.00\"", "\"rate\": 0.015");
+    char *doc3 = replace(doc2, ", \"of\": \"cap\"", "");
+    assert_int_equal(ncm_contract_load_string(doc3, "a.json", &c), NCM_OK);
+    w1 = to_json(c);
+    assert_null(strstr(w1, "attachment"));
+    assert_non_null(strstr(w1, "\"of\": \"value\""));
+    assert_non_null(strstr(w1, "\"rate\": 0.015"));
+    assert_int_equal(ncm_contract_load_string(w1, "w1.json", &c2), NCM_OK);
+    w2 = to_json(c2);
+    assert_string_equal(w1, w2);
+    free(w1);
+    free(w2);
+    free(doc);
+    free(doc2);
+    free(doc3);
+    ncm_contract_free(c);
+    ncm_contract_free(c2);
+}
+
+static void test_stop_loss_validation(void **state)
+{
+    (void)state;
+    bad_sl("\"attachment\": \"100.00\"", "\"attachment\": \"-1.00\"", NCM_ERR_RANGE,
+           "c.json: components[1] \"sl\": attachment: -1.00 is negative");
+    bad_sl("\"attachment\": \"100.00\"", "\"attachment\": \"1x\"", NCM_ERR_PARSE, "attachment: \"1x\" is not an amount");
+    bad_sl("\"coinsurance\": 0.2", "\"coinsurance\": 1.2", NCM_ERR_RANGE, "coinsurance: 1.2 is outside [0, 1]");
+    bad_sl("\"coinsurance\": 0.2", "\"coinsurance\": -0.2", NCM_ERR_RANGE, "coinsurance: -0.2 is negative");
+    bad_sl("\"limit\": \"500.00\"", "\"limit\": \"100.00\"", NCM_ERR_RANGE, "limit: 100.00 is not above the attachment 100.00");
+    bad_sl("\"attachment\": \"100.00\", ", "", NCM_ERR_INCONSISTENT, "coinsurance: needs an individual \"attachment\"");
+    bad_sl("\"threshold\": 1.1", "\"threshold\": 0", NCM_ERR_RANGE, "sl\": aggregate: threshold: must be above 0");
+    bad_sl("\"threshold\": 1.1, ", "", NCM_ERR_PARSE, "aggregate: missing field \"threshold\"");
+    bad_sl("\"coinsurance\": 0.5", "\"coinsurance\": 2", NCM_ERR_RANGE, "aggregate: coinsurance: 2 is outside [0, 1]");
+    bad_sl("\"of\": \"cap\"", "\"of\": \"nothing\"", NCM_ERR_NOT_FOUND, "aggregate: of: no component named \"nothing\"");
+    bad_sl("\"of\": \"cap\"", "\"of\": \"sl\"", NCM_ERR_INCONSISTENT, "of: \"sl\" is not a payment line");
+    bad_sl("\"of\": \"cap\"", "\"off\": \"cap\"", NCM_ERR_PARSE, "aggregate: unknown field \"off\"");
+    bad_sl("\"premium\": {\"amount\": \"10.00\"}", "\"premium\": {\"amount\": \"10.00\", \"rate\": 0.1}", NCM_ERR_INCONSISTENT,
+           "premium: give either amount or rate");
+    bad_sl("\"premium\": {\"amount\": \"10.00\"}", "\"premium\": {}", NCM_ERR_INCONSISTENT, "premium: give either amount or rate");
+    bad_sl("\"premium\": {\"amount\": \"10.00\"}", "\"premium\": {\"rate\": -0.1}", NCM_ERR_RANGE, "premium: rate: -0.1 is negative");
+    bad_sl("\"premium\": {\"amount\": \"10.00\"}", "\"premium\": 3", NCM_ERR_PARSE, "premium: must be an object");
+    bad_sl("\"payer\": \"Re\"", "\"payer\": \"P\"", NCM_ERR_INCONSISTENT, "payer and payee are the same party");
+    bad_sl("\"payer\": \"Re\"", "\"payer\": \"Re\", \"payee\": \"Re\"", NCM_ERR_INCONSISTENT, "payer and payee are the same party");
+    bad_sl("\"payer\": \"Re\"", "\"payer\": \"Nobody\"", NCM_ERR_NOT_FOUND, "payer: no party named \"Nobody\"");
+    bad_sl("\"payer\": \"Re\"", "\"payee\": \"Re\"", NCM_ERR_INCONSISTENT, "payee: the protected party \"Re\" must be a provider");
+    bad_sl("{\"name\": \"P\", \"role\": \"provider\"}", "{\"name\": \"P\", \"role\": \"provider\"}, {\"name\": \"Q\", \"role\": \"provider\"}",
+           NCM_ERR_INCONSISTENT, "payee: needed");
+    bad_sl("\"payer\": \"Re\", \"attachment\": \"100.00\", \"coinsurance\": 0.2, \"limit\": \"500.00\", "
+           "\"aggregate\": {\"threshold\": 1.1, \"coinsurance\": 0.5, \"of\": \"cap\"}, ",
+           "", NCM_ERR_INCONSISTENT, "give an individual cover (\"attachment\"), an \"aggregate\" cover, or both");
+    bad_sl("\"limit\": \"500.00\"", "\"limit\": \"500.00\", \"share\": 1", NCM_ERR_PARSE,
+           "unknown field \"share\" for a stop_loss component");
+    bad_sl("\"type\": \"stop_loss\"", "\"type\": \"stoploss\"", NCM_ERR_PARSE, "transformation, risk_share, stop_loss)");
+    /* a subcontractor protector is refused: only the commissioner or an external reinsurer */
+    bad_sl("{\"name\": \"Re\", \"role\": \"external\"}", "{\"name\": \"Re\", \"role\": \"subcontractor\"}", NCM_ERR_INCONSISTENT,
+           "payer: the protector \"Re\" must be the commissioner or an external reinsurer");
+    /* an alliance's stop-loss protects one named member, not "members" (explicitly or by default) */
+    bad_alliance("\"split\": {\"method\": \"fixed\", \"shares\": {\"A\": 0.5, \"B\": 0.5}}}]",
+                 "\"split\": {\"method\": \"fixed\", \"shares\": {\"A\": 0.5, \"B\": 0.5}}},"
+                 " {\"name\": \"sl\", \"type\": \"stop_loss\", \"attachment\": \"10.00\"}]",
+                 NCM_ERR_INCONSISTENT, "components[2] \"sl\": payee: \"members\" is not allowed for stop_loss; name one party");
+    /* a stop-loss is neither withheld nor taxed nor a risk-share base */
+    bad_sl("\"premium\": {\"amount\": \"10.00\"}}]", "\"premium\": {\"amount\": \"10.00\"}}, "
+           "{\"name\": \"w\", \"type\": \"withhold\", \"of\": \"sl\", \"rate\": 0.1}]", NCM_ERR_INCONSISTENT,
+           "of: \"sl\" is not a payment line that can be withheld");
+}
+
+static void test_stop_loss_alloc_failures(void **state)
+{
+    (void)state;
+    int ok = 0;
+    for (unsigned long k = 1; k < 500 && !ok; k++) {
+        ncm_contract *c = (ncm_contract *)(uintptr_t)0x1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_contract_load_string(sl_doc, "sl.json", &c);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            ok = 1;
+            ncm_contract_free(c);
+        } else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            assert_ptr_equal(c, (ncm_contract *)(uintptr_t)0x1);
+        }
+    }
+    assert_true(ok);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -304,6 +442,8 @@ int main(void)
         cmocka_unit_test(test_base_is_valid),      cmocka_unit_test(test_bad_inputs),
         cmocka_unit_test(test_alliance_validation), cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_efficiency_and_forms),
+        cmocka_unit_test(test_stop_loss_roundtrip), cmocka_unit_test(test_stop_loss_validation),
+        cmocka_unit_test(test_stop_loss_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1090,6 +1090,511 @@ static void test_alloc_failures(void **state)
     ncm_contract_free(c);
 }
 
+/* ------------------------------------------------------------------ per-person costs and stop-loss */
+
+/* A capitated contract reinsured by an external party: individual cover above 10,000.00 up to
+ * 60,000.00 with 10% coinsurance, for a premium of 5,000.00 a year. */
+static const char sl_doc[] =
+    "{\"schema\":1,\"name\":\"SL\",\"form\":\"capitated\",\"term_years\":2,"
+    "\"value\":{\"by_year\":[\"1000000.00\",\"1000000.00\"]},"
+    "\"parties\":[{\"name\":\"C\",\"role\":\"commissioner\"},{\"name\":\"P\",\"role\":\"provider\"},"
+    "{\"name\":\"S\",\"role\":\"subcontractor\",\"of\":\"P\"},{\"name\":\"Re\",\"role\":\"external\"}],"
+    "\"components\":[{\"name\":\"cap\",\"type\":\"capitation\",\"share\":0.9},"
+    "{\"name\":\"sl\",\"type\":\"stop_loss\",\"payer\":\"Re\",\"attachment\":\"10000.00\",\"coinsurance\":0.1,"
+    "\"limit\":\"60000.00\",\"premium\":{\"amount\":\"5000.00\"}}]}";
+
+/* line amount of the first line of a kind in a year, -1 if none */
+static ncm_money line_of(const ncm_ledger *l, unsigned y, ncm_line_kind k, ncm_money *base)
+{
+    size_t n = ncm_ledger_count(l);
+    unsigned *yy = calloc(n + 1, sizeof *yy);
+    int *kk = calloc(n + 1, sizeof *kk);
+    ncm_money *am = calloc(n + 1, sizeof *am), *bs = calloc(n + 1, sizeof *bs);
+    assert_int_equal(ncm_ledger_keys(l, yy, kk, NULL, NULL, NULL, n), NCM_OK);
+    assert_int_equal(ncm_ledger_amounts(l, bs, NULL, am, NULL, NULL, n), NCM_OK);
+    ncm_money r = -1;
+    for (size_t i = 0; i < n && r < 0; i++)
+        if (yy[i] == y && kk[i] == (int)k) {
+            r = am[i];
+            if (base) *base = bs[i];
+        }
+    free(yy);
+    free(kk);
+    free(am);
+    free(bs);
+    return r;
+}
+
+/* Individual stop-loss from per-person costs, each worked from (1 - coinsurance) x (min(c, limit) - a)
+ * with a = 10,000.00, limit 60,000.00, coinsurance 0.1, rounded half-even per person (pence):
+ *   5,000.00   -> below a: 0
+ *   10,000.00  -> at a, not above: 0
+ *   10,000.01  -> 0.9 x 0.01 = 0.9p -> 1p = 0.01
+ *   25,000.55  -> 0.9 x 15,000.55 = 1,350,049.5p -> half-even 1,350,050p = 13,500.50
+ *   60,000.00  -> 0.9 x 50,000.00 = 45,000.00
+ *   90,000.00  -> capped at the limit: 0.9 x 50,000.00 = 45,000.00
+ * Recovery 103,500.51 on a covered layer of 0.01 + 15,000.55 + 50,000 + 50,000 = 115,000.56; total
+ * cost 200,000.56. P receives 900,000.00 + 103,500.51 and pays the 5,000.00 premium: net 998,500.51;
+ * Re nets 5,000.00 - 103,500.51 = -98,500.51; C -900,000.00; the nets sum to 0. */
+static void test_stop_loss_individual(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(sl_doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const ncm_money cost[] = {P(5000), P(10000), P(10000.01), P(25000.55), P(60000), P(90000)};
+    assert_int_equal(ncm_actuals_set_person_costs(a, 1, 6, cost, NULL), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_money base = 0;
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, &base), P(103500.51));
+    assert_int_equal(base, P(115000.56));
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_PREMIUM, &base), P(5000));
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_AGGREGATE, NULL), -1);
+    assert_int_equal(net(l, 1, party(c, "P")), P(998500.51));
+    assert_int_equal(net(l, 1, party(c, "Re")), -P(98500.51));
+    assert_int_equal(net(l, 1, party(c, "C")), -P(900000));
+    check_balanced(l, 1);
+    check_balanced(l, 0);
+    ncm_money cst;
+    /* the total cost is derived from the persons and attributed to the single provider */
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "P"), NULL, NULL, &cst, NULL), NCM_OK);
+    assert_int_equal(cst, P(200000.56));
+    int found = 0;
+    for (size_t i = 0; i < ncm_ledger_count(l); i++) {
+        if (strcmp(ncm_ledger_what(l, i), "individual stop-loss: 90% of each person's cost between 10000.00 and 60000.00") == 0)
+            found |= 1;
+        if (strcmp(ncm_ledger_what(l, i), "stop-loss premium") == 0) found |= 2;
+    }
+    assert_int_equal(found, 3);
+    ncm_ledger_free(l);
+    /* year 2 without person costs: the individual cover cannot be settled */
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, P(1000)), NCM_OK);
+    l = NULL;
+    expect(ncm_settle(c, a, NULL, &l), NCM_ERR_NOT_FOUND, "year 2: component \"sl\": no per-person costs");
+    assert_null(l);
+    /* replacing year 1 by n = 0 clears it; an empty year 2 person list keeps the total only */
+    ncm_settle_options o = NCM_SETTLE_OPTIONS_INIT;
+    o.last_year = 1;
+    assert_int_equal(ncm_actuals_set_person_costs(a, 1, 0, NULL, NULL), NCM_OK);
+    expect(ncm_settle(c, a, &o, &l), NCM_ERR_NOT_FOUND, "year 1: component \"sl\": no per-person costs");
+    /* a single person above the limit with no coinsurance: a second, simpler contract */
+    ncm_contract *c2 = load_text(
+        "{\"schema\":1,\"name\":\"SL2\",\"form\":\"block\",\"term_years\":1,\"value\":{\"by_year\":[\"100.00\"]},"
+        "\"parties\":[{\"name\":\"C\",\"role\":\"commissioner\"},{\"name\":\"P\",\"role\":\"provider\"}],"
+        "\"components\":[{\"name\":\"sl\",\"type\":\"stop_loss\",\"attachment\":\"100.00\"}]}");
+    ncm_actuals *a2 = NULL;
+    assert_int_equal(ncm_actuals_create(c2, &a2), NCM_OK);
+    /* 1 x (150.25 - 100) = 50.25 and 1 x (100.01 - 100) = 0.01; no limit, no coinsurance: 50.26 from C */
+    const ncm_money c2cost[] = {P(150.25), P(99.99), P(100.01)};
+    assert_int_equal(ncm_actuals_set_person_costs(a2, 1, 3, c2cost, NULL), NCM_OK);
+    assert_int_equal(ncm_settle(c2, a2, NULL, &l), NCM_OK);
+    assert_int_equal(net(l, 1, party(c2, "P")), P(50.26));
+    assert_int_equal(net(l, 1, party(c2, "C")), -P(50.26));
+    ncm_ledger_free(l);
+    ncm_actuals_free(a2);
+    ncm_contract_free(c2);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* Aggregate stop-loss.
+ * (a) Of a payment line, from the total cost alone: threshold 105% of "cap" (0.9 x 1,000,000.00 =
+ *     900,000.00) = 945,000.00, coinsurance 25%. Cost 1,000,000.00: 0.75 x 55,000.00 = 41,250.00
+ *     (base 55,000.00). Cost 940,000.00 (below): 0.00, base 0. Premium 1.5% of value = 15,000.00.
+ * (b) Layered covers: "ind" (reinsurer, attachment 10,000.00, no coinsurance, no limit) before "agg"
+ *     (commissioner, 1% of value = 10,000.00, coinsurance 50%). Persons 30,000 + 5,000 + 600,000 =
+ *     635,000.00; individual 20,000 + 590,000 = 610,000.00; retained 25,000.00; aggregate
+ *     0.5 x (25,000 - 10,000) = 7,500.00. One component with both covers gives the same 610,000.00
+ *     and 7,500.00. */
+static void test_stop_loss_aggregate(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(
+        "{\"schema\":1,\"name\":\"AG\",\"form\":\"capitated\",\"term_years\":2,"
+        "\"value\":{\"by_year\":[\"1000000.00\",\"1000000.00\"]},"
+        "\"parties\":[{\"name\":\"C\",\"role\":\"commissioner\"},{\"name\":\"P\",\"role\":\"provider\"}],"
+        "\"components\":[{\"name\":\"cap\",\"type\":\"capitation\",\"share\":0.9},"
+        "{\"name\":\"agg\",\"type\":\"stop_loss\",\"aggregate\":{\"threshold\":1.05,\"coinsurance\":0.25,\"of\":\"cap\"},"
+        "\"premium\":{\"rate\":0.015}}]}");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(1000000)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, P(940000)), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_money base = -1;
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_AGGREGATE, &base), P(41250));
+    assert_int_equal(base, P(55000));
+    assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS_AGGREGATE, &base), 0);
+    assert_int_equal(base, 0);
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_PREMIUM, &base), P(15000));
+    assert_int_equal(base, P(1000000));
+    /* P: 900,000 + 41,250 - 15,000 = 926,250.00 in year 1; 885,000.00 in year 2 */
+    assert_int_equal(net(l, 1, party(c, "P")), P(926250));
+    assert_int_equal(net(l, 2, party(c, "P")), P(885000));
+    check_balanced(l, 0);
+    int found = 0;
+    for (size_t i = 0; i < ncm_ledger_count(l); i++)
+        found |= strcmp(ncm_ledger_what(l, i), "aggregate stop-loss: 75% of the retained cost above 105% of \"cap\"") == 0;
+    assert_true(found);
+    ncm_ledger_free(l);
+    /* the bulk settler settles an aggregate-only cover on the total cost: same figures */
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    ncm_money tc[2] = {P(1000000), P(940000)}, pn[2 * 2];
+    assert_int_equal(ncm_settler_run(s, 1, 2, tc, NULL, NULL, NULL, NULL, pn), NCM_OK);
+    assert_int_equal(pn[1], P(926250));
+    assert_int_equal(pn[2 + 1], P(900000 - 15000));
+    ncm_settler_free(s);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+
+    const char *layered =
+        "{\"schema\":1,\"name\":\"L\",\"form\":\"block\",\"term_years\":1,\"value\":{\"by_year\":[\"1000000.00\"]},"
+        "\"parties\":[{\"name\":\"C\",\"role\":\"commissioner\"},{\"name\":\"P\",\"role\":\"provider\"},"
+        "{\"name\":\"Re\",\"role\":\"external\"}],"
+        "\"components\":[{\"name\":\"ind\",\"type\":\"stop_loss\",\"payer\":\"Re\",\"attachment\":\"10000.00\"},"
+        "{\"name\":\"agg\",\"type\":\"stop_loss\",\"aggregate\":{\"threshold\":0.01,\"coinsurance\":0.5}}]}";
+    const char *single =
+        "{\"schema\":1,\"name\":\"L1\",\"form\":\"block\",\"term_years\":1,\"value\":{\"by_year\":[\"1000000.00\"]},"
+        "\"parties\":[{\"name\":\"C\",\"role\":\"commissioner\"},{\"name\":\"P\",\"role\":\"provider\"}],"
+        "\"components\":[{\"name\":\"both\",\"type\":\"stop_loss\",\"attachment\":\"10000.00\","
+        "\"aggregate\":{\"threshold\":0.01,\"coinsurance\":0.5}}]}";
+    const ncm_money pc[] = {P(30000), P(5000), P(600000)};
+    for (int v = 0; v < 2; v++) {
+        c = load_text(v ? single : layered);
+        assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+        assert_int_equal(ncm_actuals_set_person_costs(a, 1, 3, pc, NULL), NCM_OK);
+        if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+        assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, NULL), P(610000));
+        assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_AGGREGATE, &base), P(7500));
+        assert_int_equal(base, P(15000));
+        assert_int_equal(net(l, 1, party(c, "P")), P(617500));
+        check_balanced(l, 1);
+        ncm_ledger_free(l);
+        /* the bulk settler has no per-person input: the individual cover is ledger-only */
+        assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+        ncm_money t1 = P(635000), out[3];
+        expect(ncm_settler_run(s, 1, 1, &t1, NULL, NULL, NULL, NULL, out), NCM_ERR_NOT_FOUND, "no per-person costs");
+        ncm_settler_free(s);
+        ncm_actuals_free(a);
+        ncm_contract_free(c);
+    }
+}
+
+/* Person costs attributed to parties: each party's cost is the sum over its persons, exactly.
+ * P: 1,000.10 + 2,000.20 = 3,000.30; S: 500.05; total 3,500.35. The alliance of examples/contracts
+ * settles from persons exactly as from the member costs of test_alliance_by_value (year 1 member
+ * costs 38, 29, 21 and 8.5m, two persons each): Acute Trust nets 38,700,000.00, GP Federation
+ * 8,675,000.00. */
+static void test_person_costs_parties(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(sl_doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const ncm_money cost[] = {P(1000.10), P(500.05), P(2000.20)};
+    const char *who[] = {"P", "S", "P"};
+    assert_int_equal(ncm_actuals_set_person_costs(a, 1, 3, cost, who), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_money cp, cs, cc;
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "P"), NULL, NULL, &cp, NULL), NCM_OK);
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "S"), NULL, NULL, &cs, NULL), NCM_OK);
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "C"), NULL, NULL, &cc, NULL), NCM_OK);
+    assert_int_equal(cp, P(3000.30));
+    assert_int_equal(cs, P(500.05));
+    assert_int_equal(cc, 0);
+    /* no one above the 10,000.00 attachment: only the premium moves besides capitation */
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, NULL), 0);
+    ncm_ledger_free(l);
+    /* explicit costs that agree are fine; ones that disagree name the year and party */
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "S", P(500.05)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(3500.35)), NCM_OK);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    ncm_ledger_free(l);
+    l = NULL;
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "P", P(3000.31)), NCM_OK);
+    expect(ncm_settle(c, a, NULL, &l), NCM_ERR_INCONSISTENT,
+           "year 1: cost of \"P\" 3000.31 differs from the sum of its persons' costs 3000.30");
+    assert_null(l);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "P", P(3000.30)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(3500.00)), NCM_OK);
+    expect(ncm_settle(c, a, NULL, &l), NCM_ERR_INCONSISTENT,
+           "year 1: total cost 3500.00 differs from the sum of the 3 person costs 3500.35");
+    /* a party cost given for a party with no persons breaks the total: the existing check */
+    assert_int_equal(ncm_actuals_set_cost(a, 1, NULL, P(3500.35)), NCM_OK);
+    assert_int_equal(ncm_actuals_set_cost(a, 1, "Re", P(1)), NCM_OK);
+    expect(ncm_settle(c, a, NULL, &l), NCM_ERR_INCONSISTENT, "year 1: total cost 3500.35 differs from the sum of party costs");
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+
+    c = load(EXAMPLES "alliance_four.json");
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const ncm_money ac[] = {P(30000000), P(8000000), P(29000000), P(0), P(20000000), P(1000000), P(8000000), P(500000)};
+    const char *am[] = {"Acute Trust", "Acute Trust", "Community Trust", "Community Trust",
+                        "Mental Health Trust", "Mental Health Trust", "GP Federation", "GP Federation"};
+    assert_int_equal(ncm_actuals_set_person_costs(a, 1, 8, ac, am), NCM_OK);
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    assert_int_equal(net(l, 1, party(c, "Acute Trust")), P(38700000));
+    assert_int_equal(net(l, 1, party(c, "Mental Health Trust")), P(21350000));
+    assert_int_equal(net(l, 1, party(c, "GP Federation")), P(8675000));
+    check_balanced(l, 1);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* Bad inputs of the person-cost entry points and the CSV reader: status and message. */
+static void test_person_costs_errors(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(sl_doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const ncm_money ok[] = {P(1), P(2)}, neg[] = {P(1), -1}, big[] = {INT64_MAX, 1};
+    const char *bad_party[] = {"P", "Nobody"}, *null_party[] = {"P", NULL};
+    expect(ncm_actuals_set_person_costs(NULL, 1, 2, ok, NULL), NCM_ERR_INVALID, "NULL argument");
+    expect(ncm_actuals_set_person_costs(a, 1, 2, NULL, NULL), NCM_ERR_INVALID, "NULL argument");
+    expect(ncm_actuals_set_person_costs(a, 3, 2, ok, NULL), NCM_ERR_RANGE, "year 3 is outside the contract term 1-2");
+    expect(ncm_actuals_set_person_costs(a, 1, 2, neg, NULL), NCM_ERR_RANGE, "year 1: person costs: cost[1] = -1 is negative");
+    expect(ncm_actuals_set_person_costs(a, 1, 2, big, NULL), NCM_ERR_OVERFLOW, "person costs: the sum is out of range at cost[1]");
+    expect(ncm_actuals_set_person_costs(a, 1, 2, ok, bad_party), NCM_ERR_NOT_FOUND, "party[1]: no party named \"Nobody\"");
+    expect(ncm_actuals_set_person_costs(a, 1, 2, ok, null_party), NCM_ERR_INVALID, "party[1] is NULL");
+    expect(ncm_actuals_read_person_costs_csv(a, NULL), NCM_ERR_INVALID, "NULL argument");
+    struct {
+        const char *csv;
+        ncm_status st;
+        const char *msg;
+    } cases[] = {
+        {"year,cost\n1,5.00\n", NCM_ERR_PARSE, ":1: missing column \"person_id\""},
+        {"year,person_id,cost\n1,A,5.00\n1,B,5x\n", NCM_ERR_PARSE, ":3:3 (cost): \"5x\" is not an amount"},
+        {"year,person_id,cost\n1,A,-5.00\n", NCM_ERR_RANGE, ":2:3 (cost): -5.00 is negative"},
+        {"year,person_id,cost\n3,A,5.00\n", NCM_ERR_RANGE, ":2:1 (year): year 3 is outside the contract term 1-2"},
+        {"year,person_id,cost\n1,A,5.00\n2,A,5.00\n1,A,6.00\n", NCM_ERR_DUPLICATE, ":4:2 (person_id): person \"A\" is given twice in year 1"},
+        {"year,person_id,cost\n1,,5.00\n", NCM_ERR_PARSE, ":2:2 (person_id): empty person_id"},
+        {"year,person_id,cost,party\n1,A,5.00,Nobody\n", NCM_ERR_NOT_FOUND, ":2:4 (party): no party named \"Nobody\""},
+        {"year,person_id,cost,party\n1,A,5.00,P\n1,B,5.00,\n", NCM_ERR_PARSE,
+         ":3:4 (party): year 1 has rows with and without a party"},
+        {"year,person_id,cost\n1,A,5.00\n1,B\n", NCM_ERR_PARSE, ":3"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *f = tmpfile_with(cases[i].csv);
+        expect(ncm_actuals_read_person_costs_csv(a, f), cases[i].st, cases[i].msg);
+        remove(f);
+        free(f);
+    }
+    expect(ncm_actuals_read_person_costs_csv(a, "/nonexistent/p.csv"), NCM_ERR_IO, "/nonexistent/p.csv");
+    /* nothing was changed by the failures: no year has actuals, so the ledger is empty */
+    ncm_ledger *l = NULL;
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    assert_int_equal(ncm_ledger_count(l), 0);
+    ncm_ledger_free(l);
+    /* a good file: years attributed independently; a year absent keeps what it had */
+    assert_int_equal(ncm_actuals_set_cost(a, 2, NULL, P(7)), NCM_OK);
+    const ncm_money two[] = {P(3), P(4)};
+    assert_int_equal(ncm_actuals_set_person_costs(a, 2, 2, two, NULL), NCM_OK);
+    char *f = tmpfile_with("year,person_id,cost,party\n1,A,20000.00,P\n1,B,1.00,S\n");
+    assert_int_equal(ncm_actuals_read_person_costs_csv(a, f), NCM_OK);
+    remove(f);
+    free(f);
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    /* year 1: 0.9 x (20,000 - 10,000) = 9,000.00; year 2: nobody above 10,000.00 */
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, NULL), P(9000));
+    assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS, NULL), 0);
+    ncm_money cs;
+    assert_int_equal(ncm_ledger_party_totals(l, 1, party(c, "S"), NULL, NULL, &cs, NULL), NCM_OK);
+    assert_int_equal(cs, P(1));
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* The shipped example (worked by hand in examples/c/stop_loss_complex_care.c), through the CSV
+ * reader and the CLI: year 1 individual 227,457.18, no aggregate, premium 24,000.00; year 2
+ * individual 264,000.00, aggregate 44,800.00 (base 89,600.00), premium 24,480.00; the provider's
+ * result over the two years is -38,222.82. */
+static void test_stop_loss_example(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "stop_loss_complex_care.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_read_person_costs_csv(a, EXAMPLES "stop_loss_complex_care_person_costs.csv"), NCM_OK);
+    ncm_ledger *l = NULL;
+    if (ncm_settle(c, a, NULL, &l)) fail_msg("%s", ncm_last_error());
+    ncm_money base = 0;
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, &base), P(227457.18));
+    assert_int_equal(base, P(284321.47));
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_AGGREGATE, NULL), 0);
+    assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS_PREMIUM, NULL), P(24000));
+    assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS, NULL), P(264000));
+    assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS_AGGREGATE, &base), P(44800));
+    assert_int_equal(base, P(89600));
+    assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS_PREMIUM, NULL), P(24480));
+    size_t prov = party(c, "Northshire Health Partners");
+    ncm_money in, out, cost;
+    assert_int_equal(ncm_ledger_party_totals(l, 0, prov, &in, &out, &cost, NULL), NCM_OK);
+    assert_int_equal(cost, P(2950000));
+    assert_int_equal(in - out - cost, -P(38222.82));
+    check_balanced(l, 0);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+    /* the CLI, with person costs only */
+    char cmd[2048], outp[] = "/tmp/ncm_cli_sl_XXXXXX";
+    close(mkstemp(outp));
+    snprintf(cmd, sizeof cmd,
+             "%s settle --contract %sstop_loss_complex_care.json --person-costs %sstop_loss_complex_care_person_costs.csv "
+             "--out %s --summary > %s.sum",
+             NCM_CLI, EXAMPLES, EXAMPLES, outp, outp);
+    assert_int_equal(run(cmd), 0);
+    char sum[600];
+    snprintf(sum, sizeof sum, "%s.sum", outp);
+    char *s = slurp(sum);
+    assert_non_null(strstr(s, "Northshire Health Partners,2960257.18,48480.00,2911777.18,2950000.00,-38222.82,"));
+    char *csv = slurp(outp);
+    assert_non_null(strstr(csv, "2,aggregate cover,stop_loss_aggregate,aggregate stop-loss: 50% of the retained cost above "
+                                "110% of the year's value,Northshire ICB,Northshire Health Partners,89600.00,0.5,44800.00,"));
+    /* neither --actuals nor --person-costs: a usage error (exit 2) naming both */
+    snprintf(cmd, sizeof cmd, "%s settle --contract %sstop_loss_complex_care.json --out %s 2>%s.sum", NCM_CLI, EXAMPLES,
+             outp, outp);
+    assert_int_equal(run(cmd), 2);
+    free(s);
+    s = slurp(sum);
+    assert_non_null(strstr(s, "--actuals (or --person-costs) is required"));
+    remove(sum);
+    remove(outp);
+    free(s);
+    free(csv);
+}
+
+/* Allocation failures on the new entry points: NOMEM with nothing changed, until they succeed. */
+static void test_person_costs_alloc_failures(void **state)
+{
+    (void)state;
+    ncm_contract *c = load_text(sl_doc);
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    const ncm_money cost[] = {P(20000), P(1)};
+    const char *who[] = {"P", "S"};
+    int ok = 0;
+    for (unsigned long k = 1; k < 100 && !ok; k++) {
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_actuals_set_person_costs(a, 1, 2, cost, who);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ok = 1;
+        else assert_int_equal(st, NCM_ERR_NOMEM);
+    }
+    assert_true(ok);
+    char *f = tmpfile_with("year,person_id,cost,party\n2,A,30000.00,P\n2,B,1.00,S\n2,C,2.00,S\n");
+    ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_actuals_read_person_costs_csv(a, f);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) ok = 1;
+        else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            /* unchanged: year 2 has no actuals, so only year 1 is settled */
+            ncm_ledger *l = NULL;
+            assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+            size_t ny = 0;
+            assert_int_equal(ncm_ledger_years(l, NULL, 0, &ny), NCM_OK);
+            assert_int_equal(ny, 1);
+            ncm_ledger_free(l);
+        }
+    }
+    assert_true(ok);
+    remove(f);
+    free(f);
+    ok = 0;
+    for (unsigned long k = 1; k < 200 && !ok; k++) {
+        ncm_ledger *l = (ncm_ledger *)(uintptr_t)1;
+        ncm_alloc_fail_at(k);
+        ncm_status st = ncm_settle(c, a, NULL, &l);
+        ncm_alloc_fail_at(0);
+        if (st == NCM_OK) {
+            ok = 1;
+            /* year 1: 0.9 x 10,000 = 9,000.00; year 2: 0.9 x 20,000 = 18,000.00 */
+            assert_int_equal(line_of(l, 1, NCM_LINE_STOP_LOSS, NULL), P(9000));
+            assert_int_equal(line_of(l, 2, NCM_LINE_STOP_LOSS, NULL), P(18000));
+            ncm_ledger_free(l);
+        } else {
+            assert_int_equal(st, NCM_ERR_NOMEM);
+            assert_ptr_equal(l, (ncm_ledger *)(uintptr_t)1);
+        }
+    }
+    assert_true(ok);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
+/* The bulk settler from per-person costs gives the ledger's figures (the shipped example, year by
+ * year as one trial each: the provider nets 1,200,000 - 24,000 + 227,457.18 = 1,403,457.18 in year 1
+ * and 1,224,000 - 24,480 + 264,000 + 44,800 = 1,508,320.00 in year 2), and a trial with no person
+ * gets only the capitation less the premium; bad inputs give status and message. */
+static void test_settler_persons(void **state)
+{
+    (void)state;
+    ncm_contract *c = load(EXAMPLES "stop_loss_complex_care.json");
+    ncm_actuals *a = NULL;
+    assert_int_equal(ncm_actuals_create(c, &a), NCM_OK);
+    assert_int_equal(ncm_actuals_read_person_costs_csv(a, EXAMPLES "stop_loss_complex_care_person_costs.csv"), NCM_OK);
+    ncm_ledger *l = NULL;
+    assert_int_equal(ncm_settle(c, a, NULL, &l), NCM_OK);
+    /* the person costs of the example, read back from the CSV by hand */
+    FILE *f = fopen(EXAMPLES "stop_loss_complex_care_person_costs.csv", "r");
+    assert_non_null(f);
+    char buf[200];
+    ncm_money cost[2][64];
+    size_t np[2] = {0, 0};
+    assert_non_null(fgets(buf, sizeof buf, f));
+    while (fgets(buf, sizeof buf, f)) {
+        unsigned y;
+        char id[32];
+        double v;
+        assert_int_equal(sscanf(buf, "%u,%31[^,],%lf", &y, id, &v), 3);
+        cost[y - 1][np[y - 1]++] = P(v);
+    }
+    fclose(f);
+    assert_int_equal(np[0], 20);
+    assert_int_equal(np[1], 30);
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(c, &s), NCM_OK);
+    const size_t npar = ncm_contract_party_count(c), prov = party(c, "Northshire Health Partners");
+    for (unsigned y = 1; y <= 2; y++) {
+        /* trial 0: the year's persons; trial 1: nobody */
+        size_t off[3] = {0, np[y - 1], np[y - 1]};
+        ncm_money netv[2 * 3];
+        assert_int_equal(ncm_settler_run_persons(s, y, 2, off, cost[y - 1], NULL, NULL, NULL, NULL, netv), NCM_OK);
+        for (size_t p = 0; p < npar; p++) assert_int_equal(netv[p], net(l, y, p));
+        assert_int_equal(netv[prov], y == 1 ? P(1403457.18) : P(1508320));
+        assert_int_equal(netv[npar + prov], y == 1 ? P(1200000 - 24000) : P(1224000 - 24480));
+    }
+    /* ncm_settler_run has no persons: the individual cover is refused */
+    ncm_money tc = P(1250000), out3[3];
+    expect(ncm_settler_run(s, 1, 1, &tc, NULL, NULL, NULL, NULL, out3), NCM_ERR_NOT_FOUND, "use ncm_settler_run_persons");
+    size_t bad_off[2] = {2, 1};
+    expect(ncm_settler_run_persons(s, 1, 1, bad_off, cost[0], NULL, NULL, NULL, NULL, out3), NCM_ERR_INVALID,
+           "person_offset[1] = 1 is below person_offset[0] = 2");
+    size_t off1[2] = {0, 2};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, NULL, NULL, NULL, NULL, NULL, out3), NCM_ERR_INVALID, "NULL argument");
+    ncm_money neg[2] = {P(5), -1};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, neg, NULL, NULL, NULL, NULL, out3), NCM_ERR_RANGE,
+           "trial 0: person cost 1 = -1 is negative");
+    ncm_money pc3[3] = {0, P(1), 0}; /* party costs 1.00 against a person total of 5.00 */
+    ncm_money five[2] = {P(2), P(3)};
+    expect(ncm_settler_run_persons(s, 1, 1, off1, five, pc3, NULL, NULL, NULL, out3), NCM_ERR_INCONSISTENT,
+           "total cost 5.00 differs from the sum of party costs 1.00");
+    expect(ncm_settler_run_persons(s, 3, 1, off1, five, NULL, NULL, NULL, NULL, out3), NCM_ERR_RANGE, "year 3 is outside");
+    ncm_settler_free(s);
+    ncm_ledger_free(l);
+    ncm_actuals_free(a);
+    ncm_contract_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1102,6 +1607,10 @@ int main(void)
         cmocka_unit_test(test_writers_deterministic), cmocka_unit_test(test_bulk_matches_ledger),
         cmocka_unit_test(test_cli),                   
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_stop_loss_individual),  cmocka_unit_test(test_stop_loss_aggregate),
+        cmocka_unit_test(test_person_costs_parties),  cmocka_unit_test(test_person_costs_errors),
+        cmocka_unit_test(test_stop_loss_example),     cmocka_unit_test(test_person_costs_alloc_failures),
+        cmocka_unit_test(test_settler_persons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

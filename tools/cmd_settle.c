@@ -9,11 +9,12 @@ const char ncm_cmd_settle_help[] = "settle a contract against a year's actuals i
 int ncm_cmd_settle(int argc, char **argv)
 {
     const char *contract = NULL, *actuals = NULL, *outcomes = NULL, *results = NULL, *paid = NULL, *out = NULL,
-               *json = NULL;
+               *json = NULL, *persons = NULL;
     int summary = 0;
     const cli_option opts[] = {
         {"contract", &contract, NULL, "FILE  contract JSON (schema 1) (required)"},
-        {"actuals", &actuals, NULL, "FILE  actuals CSV: year,kind,name,value; kind cost|volume|member_months (required)"},
+        {"actuals", &actuals, NULL, "FILE  actuals CSV: year,kind,name,value; kind cost|volume|member_months (required unless --person-costs)"},
+        {"person-costs", &persons, NULL, "FILE  per-person costs CSV: year,person_id,cost[,party] (totals derived; needed by an individual stop_loss)"},
         {"outcomes", &outcomes, NULL, "FILE  outcome scores CSV: year,score[,component]"},
         {"results", &results, NULL, "FILE  measure results CSV scored by the contract's outcome frameworks: year,measure_id,value[,component][,baseline]"},
         {"paid", &paid, NULL, "FILE  payments already made CSV: year,component,payer,payee,amount"},
@@ -21,18 +22,19 @@ int ncm_cmd_settle(int argc, char **argv)
         {"json", &json, NULL, "FILE  also write the ledger as JSON (lines, per-party totals, risk-share results)"},
         {"summary", NULL, &summary, "print each party's totals for the whole statement to stdout"},
     };
-    int r = cli_parse("settle", "--contract c.json --actuals a.csv [--outcomes o.csv] [--results r.csv] [--paid p.csv] --out ledger.csv",
+    int r = cli_parse("settle", "--contract c.json --actuals a.csv [--person-costs p.csv] [--outcomes o.csv] [--results r.csv] [--paid p.csv] --out ledger.csv",
                       opts, sizeof opts / sizeof opts[0], argc, argv);
     if (r) return r < 0 ? CLI_OK : r;
     if (!contract) return cli_usage("settle", "--contract is required");
-    if (!actuals) return cli_usage("settle", "--actuals is required");
+    if (!actuals && !persons) return cli_usage("settle", "--actuals (or --person-costs) is required");
     if (!out) return cli_usage("settle", "--out is required");
     ncm_contract *c = NULL;
     ncm_actuals *a = NULL;
     ncm_ledger *l = NULL;
     ncm_status st = ncm_contract_load_file(contract, &c);
     if (!st) st = ncm_actuals_create(c, &a);
-    if (!st) st = ncm_actuals_read_csv(a, actuals);
+    if (!st && actuals) st = ncm_actuals_read_csv(a, actuals);
+    if (!st && persons) st = ncm_actuals_read_person_costs_csv(a, persons);
     if (!st && outcomes) st = ncm_actuals_read_outcomes_csv(a, outcomes);
     if (!st && results) st = ncm_actuals_read_results_csv(a, results);
     if (!st && paid) st = ncm_actuals_read_paid_csv(a, paid);

@@ -18,7 +18,10 @@
  *   capitation / year-of-care budget line, activity payments, care-coordination fee, outcome pot,
  *   withhold with earn-back, VAT, transformation funding and risk/gain share. A risk share embeds
  *   a riskshare.h schedule (or names a built-in one); an outcome pot or withhold may embed an
- *   outcome.h framework that scores measure results into its score.
+ *   outcome.h framework that scores measure results into its score; a stop-loss protects the
+ *   provider against high-cost people (individual attachment, coinsurance and limit) and/or a high
+ *   total (aggregate threshold as a fraction of the year's value or of a payment line), provided by
+ *   the commissioner or an external reinsurer, optionally for a premium.
  *
  * Settlement (settle.h) turns a contract and a year's actuals into a ledger.
  *
@@ -93,7 +96,8 @@ typedef enum ncm_component_type {
     NCM_COMPONENT_WITHHOLD = 6,          /**< Part of another line withheld and earned back by score ("withhold"). */
     NCM_COMPONENT_VAT = 7,               /**< VAT on named lines, borne by the commissioner or the provider ("vat"). */
     NCM_COMPONENT_TRANSFORMATION = 8,    /**< Transformation funding, amounts per year ("transformation"). */
-    NCM_COMPONENT_RISK_SHARE = 9         /**< Risk/gain share of the variance against a base ("risk_share"). */
+    NCM_COMPONENT_RISK_SHARE = 9,        /**< Risk/gain share of the variance against a base ("risk_share"). */
+    NCM_COMPONENT_STOP_LOSS = 10         /**< Individual and/or aggregate stop-loss protection of the provider, with an optional premium ("stop_loss"); settled with capitation.h's ncm_stop_loss(). */
 } ncm_component_type;
 
 /**

@@ -31,11 +31,24 @@
  *   deficit, one line per band. Alliance members (payee "members") pool their own variances
  *   b_i - c_i with the commissioner and then receive (or bear) their split of the members' share
  *   by fixed shares, by value share, or in proportion to their own variances; cascades then pass a
- *   stated share of a party's result down to a subcontractor.
+ *   stated share of a party's result down to a subcontractor;
+ * - stop_loss (protector = the component's payer, the commissioner or an external reinsurer;
+ *   provider = its payee): the provider pays the premium (amount, or rate x V_y) to the protector;
+ *   the individual cover pays, for each person with cost c above the attachment a,
+ *   (1 - coinsurance) x (min(c, limit) - a), rounded half-even per person (every person of the
+ *   year, whichever party their cost is attributed to); the aggregate cover pays
+ *   (1 - aggregate coinsurance) x (R - T)^+ where R is the provider's total cost retained after the
+ *   individual cover (and after every recovery of stop-loss components listed before it: covers
+ *   layer in contract order) and T = threshold x (V_y, or the year's total of a named payment
+ *   line). Both come from capitation.h's ncm_stop_loss(). The individual cover needs the year's
+ *   per-person costs (ncm_actuals_set_person_costs()); an aggregate cover needs the total cost
+ *   (given, or derived from the person or party costs).
+ *   Risk shares settle on the actual cost as given (gross of stop-loss recoveries).
  *
  * Order of the lines of a year (deterministic): up-front, capitation, management fee and
  * transformation lines (component order), then activity and care coordination, outcome pots,
- * withholds, VAT, risk shares, and finally payments already made that match nothing due.
+ * withholds, VAT, stop-loss (premium, individual, aggregate), risk shares, and finally payments
+ * already made that match nothing due.
  *
  * CSV formats (header row, comma separated, RFC 4180 quoting; money with two decimals):
  * - actuals: `year,kind,name,value` with kind `cost` (name = party, or empty for the total cost;
@@ -45,7 +58,10 @@
  *   withhold); score in [0, 1];
  * - paid: `year,component,payer,payee,amount`: payments already made against a component;
  * - results: `year,measure_id,value[,component][,baseline]`: measure results scored by the outcome
- *   framework embedded in an outcome_pot or withhold component (empty component = every one).
+ *   framework embedded in an outcome_pot or withhold component (empty component = every one);
+ * - person costs: `year,person_id,cost` with an optional `party` column: one row per person and
+ *   year (a person_id at most once a year); cost is money >= 0; party names the party the person's
+ *   cost is attributed to (every row of a year, or none of them).
  *
  * Thread safety: actuals, ledgers and settlers are used by one thread at a time; separate objects
  * may be used from many threads at once, and many may share one (immutable) contract.
@@ -94,7 +110,10 @@ typedef enum ncm_line_kind {
     NCM_LINE_RISK_POOL = 15,        /**< An alliance member's own variance pooled ("risk_pool"). */
     NCM_LINE_RISK_MEMBER = 16,      /**< A member's split of the members' share of the system variance ("risk_member"). */
     NCM_LINE_CASCADE = 17,          /**< Share of a party's risk result passed to a subcontractor ("cascade"). */
-    NCM_LINE_UNMATCHED = 18         /**< A payment already made that matches nothing due ("unmatched"). */
+    NCM_LINE_UNMATCHED = 18,        /**< A payment already made that matches nothing due ("unmatched"). */
+    NCM_LINE_STOP_LOSS = 19,        /**< Individual stop-loss recovery, protector to provider ("stop_loss"); base = the covered excess sum of (min(c, limit) - attachment)^+, rate = 1 - coinsurance. */
+    NCM_LINE_STOP_LOSS_AGGREGATE = 20, /**< Aggregate stop-loss recovery ("stop_loss_aggregate"); base = retained cost above the aggregate attachment, rate = 1 - aggregate coinsurance. */
+    NCM_LINE_STOP_LOSS_PREMIUM = 21 /**< Stop-loss premium, provider to protector ("stop_loss_premium"); base = the year's value (rate = premium rate) or the amount (rate 1). */
 } ncm_line_kind;
 
 /**
@@ -127,7 +146,8 @@ NCM_API void ncm_actuals_free(ncm_actuals *a);
  * @brief Set the actual cost of a year, in total or for one party (replacing any earlier value).
  *
  * If costs are given per party, the total cost of the year is their sum; giving both a total and
- * party costs that do not sum to it is an error at settlement.
+ * party costs that do not sum to it is an error at settlement. Person costs
+ * (ncm_actuals_set_person_costs()) of the same year must agree with both.
  * @param a The actuals.
  * @param year Contract year, 1 to the term.
  * @param party Party name, or NULL for the total cost.
@@ -137,6 +157,30 @@ NCM_API void ncm_actuals_free(ncm_actuals *a);
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_actuals_set_cost(ncm_actuals *a, unsigned year, const char *party, ncm_money cost);
+
+/**
+ * @brief Set the actual costs of a year person by person (replacing any person costs set earlier
+ *        for that year), optionally attributing each person to a party.
+ *
+ * The person costs determine the year's total cost (their sum) and, when attributed, each party's
+ * cost (the sum over the persons attributed to it; parties with no person get no derived cost),
+ * exactly. A total or party cost also set with ncm_actuals_set_cost() must agree with them:
+ * otherwise ncm_settle() fails with #NCM_ERR_INCONSISTENT naming the year and the party. The
+ * individual cover of a stop_loss component settles on them. The arrays are copied.
+ * @param a The actuals.
+ * @param year Contract year, 1 to the term.
+ * @param n Number of persons (0 clears the year's person costs).
+ * @param cost @p n costs in minor units, each >= 0.
+ * @param party @p n party names, or NULL when the costs are not attributed; when given, every
+ *        entry must name a party of the contract.
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL @p a, or NULL @p cost with @p n > 0, or a NULL entry
+ *         of @p party; #NCM_ERR_RANGE for a year outside the term or a negative cost (naming the
+ *         index); #NCM_ERR_NOT_FOUND for an unknown party (naming the index and name);
+ *         #NCM_ERR_OVERFLOW if the sum is out of range; #NCM_ERR_NOMEM. Nothing changes on failure.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_actuals_set_person_costs(ncm_actuals *a, unsigned year, size_t n, const ncm_money *cost,
+                                                const char *const *party);
 
 /**
  * @brief Set the activity volume of a year for an activity component.
@@ -255,6 +299,23 @@ NCM_API ncm_status ncm_actuals_read_paid_csv(ncm_actuals *a, const char *path);
  */
 NCM_API ncm_status ncm_actuals_read_results_csv(ncm_actuals *a, const char *path);
 
+/**
+ * @brief Read per-person actual costs from a CSV file (`year,person_id,cost[,party]`, see above) and
+ *        set them year by year with ncm_actuals_set_person_costs() (years absent from the file keep
+ *        what they had). Nothing is changed on failure.
+ *
+ * Errors name the file, line, column and header, e.g.
+ * `p.csv:4:2 (person_id): person "P7" is given twice in year 1`.
+ * @param a The actuals.
+ * @param path CSV file.
+ * @return #NCM_OK; #NCM_ERR_INVALID; #NCM_ERR_IO; #NCM_ERR_PARSE (missing column, bad amount or
+ *         year, empty person_id, a year with some rows attributed to a party and some not);
+ *         #NCM_ERR_RANGE; #NCM_ERR_NOT_FOUND for an unknown party; #NCM_ERR_DUPLICATE for a person
+ *         twice in a year; #NCM_ERR_OVERFLOW; #NCM_ERR_NOMEM.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_actuals_read_person_costs_csv(ncm_actuals *a, const char *path);
+
 /* ---------------------------------------------------------------- settlement */
 
 /** @brief Current version of #ncm_settle_options. @since 0.1.0 */
@@ -290,7 +351,8 @@ NCM_API void ncm_settle_options_init(ncm_settle_options *opts);
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or actuals of another contract;
  *         #NCM_ERR_VERSION for an unsupported options version; #NCM_ERR_NOT_FOUND naming the year and
  *         item when a needed actual is missing (a cost for a risk share, a volume, member-months, a
- *         score); #NCM_ERR_INCONSISTENT when a total cost disagrees with the party costs;
+ *         score, per-person costs for an individual stop-loss); #NCM_ERR_INCONSISTENT when a total
+ *         cost disagrees with the party costs, or a total or party cost with the person costs;
  *         #NCM_ERR_RANGE for a year range outside the term or a non-positive risk-share base;
  *         #NCM_ERR_OVERFLOW; #NCM_ERR_NOMEM.
  * @since 0.1.0
@@ -486,11 +548,44 @@ NCM_API void ncm_settler_free(ncm_settler *s);
  * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments; #NCM_ERR_RANGE for a bad year or input
  *         (the message names the trial); #NCM_ERR_NOT_FOUND for a missing needed input;
  *         #NCM_ERR_OVERFLOW. On failure rows before the failing trial may have been written.
+ *         This call has no per-person input: a stop_loss component with an individual cover
+ *         active in @p year fails with #NCM_ERR_NOT_FOUND (use ncm_settler_run_persons());
+ *         premiums and aggregate-only covers (on the total cost) are settled here.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_settler_run(ncm_settler *s, unsigned year, size_t n, const ncm_money *total_cost,
                                    const ncm_money *party_cost, const double *score, const int64_t *volume,
                                    const double *member_months, ncm_money *party_net);
+
+/**
+ * @brief Settle @p n independent trials of one contract year from per-person costs (for a Monte Carlo
+ *        of a contract with an individual stop-loss), writing each party's net amount due.
+ *
+ * As ncm_settler_run(), except that the total cost of trial t is the sum of its persons' costs
+ * person_cost[person_offset[t]] .. person_cost[person_offset[t + 1] - 1], and a stop_loss
+ * component's individual cover settles on them. Does not allocate. Gives the same figures as
+ * ncm_settle() with ncm_actuals_set_person_costs() (unattributed) for the same inputs.
+ * @param s The settler.
+ * @param year Contract year, 1 to the term.
+ * @param n Number of trials.
+ * @param person_offset @p n + 1 non-decreasing offsets into @p person_cost.
+ * @param person_cost Per-person costs of all trials, back to back (minor units, >= 0); may be NULL
+ *        when no trial has a person.
+ * @param party_cost @p n x party-count costs per party (must sum to each trial's person total), or NULL.
+ * @param score As ncm_settler_run().
+ * @param volume As ncm_settler_run().
+ * @param member_months As ncm_settler_run().
+ * @param[out] party_net Caller's @p n x party-count array of net amounts (minor units).
+ * @return #NCM_OK; #NCM_ERR_INVALID for NULL arguments or decreasing offsets (naming the index);
+ *         #NCM_ERR_RANGE for a bad year or a negative cost (naming the trial and person);
+ *         #NCM_ERR_INCONSISTENT when party costs disagree with the person total; the other codes
+ *         of ncm_settler_run(). On failure rows before the failing trial may have been written.
+ * @since 0.1.0
+ */
+NCM_API ncm_status ncm_settler_run_persons(ncm_settler *s, unsigned year, size_t n, const size_t *person_offset,
+                                           const ncm_money *person_cost, const ncm_money *party_cost,
+                                           const double *score, const int64_t *volume, const double *member_months,
+                                           ncm_money *party_net);
 
 NCM_END_DECLS
 

@@ -75,7 +75,20 @@ typedef struct ncmi_component {
     double *split_shares; /* per party (fixed split), NULL otherwise */
     ncmi_cascade *cascade;
     size_t ncascade;
+    /* stop loss (payer = the protector, payee = the provider) */
+    int has_individual;   /* "attachment" given */
+    ncm_money sl_attachment;
+    double sl_coinsurance;
+    ncm_money sl_limit;   /* 0 = no limit */
+    int has_aggregate;
+    double agg_threshold, agg_coinsurance;
+    int agg_of;           /* component index, or -1 for the year's value */
+    int premium;          /* NCMI_PREMIUM_* */
+    ncm_money premium_amount;
+    double premium_rate;
 } ncmi_component;
+
+enum { NCMI_PREMIUM_NONE = 0, NCMI_PREMIUM_AMOUNT = 1, NCMI_PREMIUM_RATE = 2 };
 
 struct ncm_contract {
     char *name;

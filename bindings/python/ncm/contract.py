@@ -122,8 +122,8 @@ class Contract:
             self.name, self.form, self.term, len(self.parties), len(self.components), self.value(1))
 
     # ------------------------------------------------------------------ settlement
-    def settle(self, actuals, outcomes=None, paid=None, *, results=None, volumes=None, member_months=None,
-               first_year=None, last_year=None):
+    def settle(self, actuals=None, outcomes=None, paid=None, *, results=None, volumes=None, member_months=None,
+               person_costs=None, first_year=None, last_year=None):
         """Settle the contract year by year into a :class:`Ledger`.
 
         Args:
@@ -145,6 +145,12 @@ class Contract:
                 component, payer, payee, amount.
             volumes, member_months: DataFrames with columns year, component and volume (or
                 member_months), as an alternative to putting them in ``actuals``.
+            person_costs: per-person actual costs: a path to the person-costs CSV
+                (``year,person_id,cost[,party]``) or a DataFrame with columns year and cost and
+                optionally person_id (checked for duplicates within a year) and party (the party the
+                person's cost is attributed to; all rows of a year or none). The year's total cost
+                (and each party's, when attributed) is derived from them exactly; a stop_loss
+                component's individual cover settles on them.
             first_year, last_year: the range to settle (default: every year with actuals).
         Raises the :class:`ncm.Error` subclass of the C failure with its message (a missing cost,
         an unknown party, a score outside [0, 1], ...).
@@ -154,6 +160,11 @@ class Contract:
             _ll.ncm_actuals_read_csv(a, os.fspath(actuals))
         elif actuals is not None:
             self._fill_actuals(a, pd.DataFrame(actuals))
+        if person_costs is not None:
+            if isinstance(person_costs, (str, os.PathLike)):
+                _ll.ncm_actuals_read_person_costs_csv(a, os.fspath(person_costs))
+            else:
+                self._fill_person_costs(a, pd.DataFrame(person_costs))
         for frame, col in ((volumes, "volume"), (member_months, "member_months")):
             if frame is not None:
                 self._fill_actuals(a, pd.DataFrame(frame), only=col)
@@ -195,6 +206,33 @@ class Contract:
         only = 1  # skip years with nothing recorded (the C default)
         ledger = _ll.ncmpy_settle(self._h, a, first, last, only)
         return Ledger(ledger, self)
+
+    def _fill_person_costs(self, a, df):
+        from .errors import DuplicateError, InvalidError
+        for col in ("year", "cost"):
+            if col not in df:
+                raise InvalidError("person_costs: a '%s' column is required (columns: %s)"
+                                   % (col, ", ".join(map(str, df.columns))), _ll.NCM_ERR_INVALID)
+        if "person_id" in df:
+            dup = df.duplicated(["year", "person_id"])
+            if dup.any():
+                i = int(np.flatnonzero(dup.to_numpy())[0])
+                raise DuplicateError("person_costs: row %d: person %r is given twice in year %s"
+                                     % (i, df["person_id"].iloc[i], df["year"].iloc[i]), _ll.NCM_ERR_DUPLICATE)
+        costs = money_column(df["cost"], "person_costs.cost")
+        years = df["year"].to_numpy()
+        for y in sorted(set(int(v) for v in years)):
+            m = years == y
+            parties = None
+            if "party" in df:
+                p = df["party"].to_numpy(dtype=object)[m]
+                blank = [_is_blank(x) for x in p]
+                if not all(blank):
+                    parties = [None if b else str(x) for x, b in zip(p, blank)]
+                    if any(b for b in blank):
+                        raise InvalidError("person_costs: year %d has rows with and without a party; attribute "
+                                           "every person of a year or none" % y, _ll.NCM_ERR_INVALID)
+            _ll.ncmpy_actuals_set_person_costs(a, y, np.ascontiguousarray(costs[m], dtype=np.int64), parties)
 
     def _fill_actuals(self, a, df, only=None):
         cols = set(df.columns)

@@ -23,8 +23,10 @@ NCMPY_OUT_SCALAR(ncm_money, variance, PyLong_FromLongLong)
 %ignore ncm_settler_create;
 %ignore ncm_settler_free;
 %ignore ncm_settler_run;
+%ignore ncm_settler_run_persons;
 %ignore ncm_settler;
 %ignore ncm_actuals_score_results;
+%ignore ncm_actuals_set_person_costs;
 %ignore ncm_ledger_years;
 %rename(ActualsHandle) ncm_actuals;
 %rename(LedgerHandle) ncm_ledger;
@@ -47,6 +49,8 @@ NCMPY_OUT_HANDLE(ncm_ledger)
 %apply (const double *IN_ARRAY, size_t IN_N) { (const double *s_value, size_t s_nvalue) };
 %apply (const double *IN_ARRAY_OPT, size_t IN_N_OPT) { (const double *s_baseline, size_t s_nbaseline) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *y_out, size_t y_cap) };
+%apply (const int64_t *IN_ARRAY, size_t IN_N) { (const int64_t *pc_cost, size_t pc_n) };
+%apply (const char *const *IN_STRINGS, size_t IN_NSTR) { (const char *const *pc_party, size_t pc_nparty) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_kind, size_t n_kind) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_component, size_t n_component) };
 %apply (int32_t *OUT_ARRAY, size_t OUT_N) { (int32_t *l_payer, size_t n_payer) };
@@ -74,7 +78,22 @@ ncm_actuals_score_results: score measure results with the component's outcome fr
 
 The settled years into a writable int32 buffer (at least ncm_ledger_count + 50 entries is always
 enough); returns how many.";
+%feature("docstring") ncmpy_actuals_set_person_costs
+"ncmpy_actuals_set_person_costs(actuals, year, costs, parties_or_None) -> None
+
+ncm_actuals_set_person_costs: the year's per-person costs (int64 minor units) and, optionally, the
+party each person's cost is attributed to (a sequence of str of the same length).";
 %inline %{
+ncm_status ncmpy_actuals_set_person_costs(ncm_actuals *a, unsigned year, const int64_t *pc_cost, size_t pc_n,
+                                          const char *const *pc_party, size_t pc_nparty)
+{
+    if (pc_party && pc_nparty != pc_n) {
+        ncmpy_fail(NCM_ERR_INVALID, "ncm_actuals_set_person_costs: %zu costs but %zu parties", pc_n, pc_nparty);
+        return NCM_ERR_INVALID;
+    }
+    return ncm_actuals_set_person_costs(a, year, pc_n, pc_cost, pc_party);
+}
+
 ncm_status ncmpy_actuals_score_results(ncm_actuals *a, unsigned year, const char *component, const char *const *s_ids,
                                        size_t s_n, const double *s_value, size_t s_nvalue, const double *s_baseline,
                                        size_t s_nbaseline)

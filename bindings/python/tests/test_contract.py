@@ -392,3 +392,65 @@ def test_outcome_pot_scored_from_measure_results():
     with pytest.raises(ncm.NotFoundError) as e:
         c.settle(None, results=pd.DataFrame({"year": [1], "measure_id": ["M9"], "value": [1.0]}))
     assert "M9" in str(e.value)
+
+
+# ---------------------------------------------------------------- per-person costs and stop-loss
+
+SL = os.path.join(CONTRACTS, "stop_loss_complex_care.json")
+SL_PERSONS = os.path.join(CONTRACTS, "stop_loss_complex_care_person_costs.csv")
+
+
+def stop_loss_by_hand(costs, attachment, coinsurance, limit):
+    """(1 - coinsurance) x (min(c, limit) - attachment)^+ per person, rounded half-even to the penny."""
+    r = D(1) - D(str(coinsurance))
+    return sum((q(r * (min(c, limit) - attachment)) for c in costs if c > attachment), D(0))
+
+
+def test_stop_loss_from_person_costs():
+    c = ncm.Contract.from_json(SL)
+    pc = pd.read_csv(SL_PERSONS, dtype={"cost": str})
+    led = c.settle(person_costs=pc)
+    lines = led.to_pandas()
+    for y, value in ((1, D("1200000.00")), (2, D("1224000.00"))):
+        costs = [D(x) for x in pc[pc["year"] == y]["cost"]]
+        ind = stop_loss_by_hand(costs, D("50000"), 0.2, D("250000"))
+        got = lines[(lines["year"] == y) & (lines["kind"] == "stop_loss")]["amount"].tolist()
+        assert got == [ind]
+        # aggregate: 50% of (cost - individual - 110% of the value)^+
+        agg = q(D("0.5") * max(sum(costs) - ind - q(D("1.1") * value), D(0)))
+        got = lines[(lines["year"] == y) & (lines["kind"] == "stop_loss_aggregate")]["amount"].tolist()
+        assert got == [agg]
+        prem = lines[(lines["year"] == y) & (lines["kind"] == "stop_loss_premium")]["amount"].tolist()
+        assert prem == [q(D("0.02") * value)]
+    # year 1: 160,000 + 56,000 + 11,457.18 (the hand figures of examples/c/stop_loss_complex_care.c)
+    assert lines[(lines["year"] == 1) & (lines["kind"] == "stop_loss")]["amount"].iloc[0] == D("227457.18")
+    tot = led.totals().set_index("party")
+    assert tot.loc["Northshire Health Partners", "result"] == D("-38222.82")
+    assert sum(tot["net"]) == 0
+    # the CSV path gives the same ledger
+    assert led.to_pandas().equals(c.settle(person_costs=SL_PERSONS).to_pandas())
+
+
+def test_person_costs_attributed_to_parties():
+    c = ncm.Contract.from_json(ALLIANCE)
+    # two persons per member, summing to the year-1 member costs of the alliance case (38, 29, 21, 8.5m)
+    pc = pd.DataFrame({"year": [1] * 8, "person_id": list("abcdefgh"),
+                       "cost": ["30000000.00", "8000000.00", "29000000.00", "0.00", "20000000.00", "1000000.00",
+                                "8000000.00", "500000.00"],
+                       "party": ["Acute Trust", "Acute Trust", "Community Trust", "Community Trust",
+                                 "Mental Health Trust", "Mental Health Trust", "GP Federation", "GP Federation"]})
+    bp = c.settle(person_costs=pc).by_party().set_index("party")
+    assert bp.loc["Acute Trust", "cost"] == D("38000000.00")
+    assert bp.loc["Acute Trust", "net"] == D("38700000.00")
+    assert bp.loc["GP Federation", "net"] == D("8675000.00")
+    with pytest.raises(ncm.DuplicateError) as e:
+        c.settle(person_costs=pc.assign(person_id=list("abcdefga")))
+    assert "twice" in str(e.value)
+    with pytest.raises(ncm.NotFoundError) as e:
+        c.settle(person_costs=pc.assign(party=["Nobody"] * 8))
+    assert "Nobody" in str(e.value)
+    with pytest.raises(ncm.InconsistentError) as e:
+        c.settle(pd.DataFrame({"year": [1], "cost": ["1.00"]}), person_costs=pc)
+    assert "year 1" in str(e.value)
+    with pytest.raises(ncm.RangeError):
+        c.settle(person_costs=pc.assign(cost=["-1.00"] + ["1.00"] * 7))

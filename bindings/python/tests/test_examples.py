@@ -28,3 +28,12 @@ def test_example_prints_its_expected_output(name, tmp_path):
     assert [l.rstrip() for l in run.stdout.splitlines()] == expected(path)
     if name == "mssp_2022":
         assert os.path.getsize(tmp_path / "mssp_2022.png") > 10000
+
+
+def test_stop_loss_example_prints_its_expected_output(tmp_path):
+    """examples/python/stop_loss_complex_care.py (figures worked by hand in examples/c/stop_loss_complex_care.c)."""
+    path = os.path.join(ROOT, "examples", "python", "stop_loss_complex_care.py")
+    env = dict(os.environ, TMPDIR=str(tmp_path))
+    run = subprocess.run([sys.executable, path], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert [l.rstrip() for l in run.stdout.splitlines()] == expected(path)
