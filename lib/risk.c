@@ -26,6 +26,22 @@ const char *const ncmi_rb_kind_names[NCMI_RB_NKINDS] = {
 enum { FLAG_DISABLED, FLAG_ORIGDS, FLAG_MEDICAID, NFLAGS };
 static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"};
 
+/* Fast scorer layout (scores only, see score_fast()): features in three words, categories in bits 0-127,
+ * groups in bits 128-188 (word 2, bits 0-60), the flags DISABLED, ORIGDS, MEDICAID in word 2 bits 61-63. */
+#define FAST_CATS 128
+#define FAST_GROUPS 61
+#define FAST_BITS 192
+
+typedef struct fast_cat {
+    double cf;   /* the category's coefficient in the segment (0 when none) */
+    uint64_t gw; /* the group bits (word 2) the category sets */
+} fast_cat;
+
+typedef struct fast_inter {
+    uint64_t m[3]; /* members, in the fast layout */
+    double cf;     /* the interaction's coefficient in the segment (never 0: zero terms are left out) */
+} fast_inter;
+
 typedef struct edit_rule {
     uint8_t sex;
     int16_t lo, hi;
@@ -68,6 +84,15 @@ struct ncm_risk_model {
     uint32_t *demo_off;  /* nseg * (NKEY + 1) */
     uint32_t *demo_terms;
     double *demo_sum;    /* nseg * NKEY: sum of the cell coefficients of each key, in cell order */
+    /* fast scorer tables (fast != 0: at most 128 categories and 61 groups) */
+    int fast;
+    fast_cat *fcat;      /* nseg * FAST_CATS */
+    double *fcnt;        /* nseg * (count_max + 1): coefficient by min(count, count_max), [0] = 0 */
+    uint64_t *fpiv;      /* nseg * 3: pivot bits of the segment's interactions with a non-zero coefficient */
+    uint32_t *fpoff;     /* nseg * (FAST_BITS + 1): those interactions by pivot bit, as ranges of finter */
+    fast_inter *finter;  /* nseg * ninter, in the scoring order of score_people() */
+    uint64_t *fkeep;     /* nseg: ~0, or 0 for demographic-only segments */
+    uint64_t freq[2];    /* categories that have a requires rule */
 };
 
 struct ncm_risk_result {
@@ -220,6 +245,12 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->demo_off);
     ncmi_free(m->demo_terms);
     ncmi_free(m->demo_sum);
+    ncmi_free(m->fcat);
+    ncmi_free(m->fcnt);
+    ncmi_free(m->fpiv);
+    ncmi_free(m->fpoff);
+    ncmi_free(m->finter);
+    ncmi_free(m->fkeep);
 }
 
 void ncm_risk_model_free(ncm_risk_model *m)
@@ -252,6 +283,65 @@ static int cell_matches(const ncmi_rb_item *c, unsigned sex, unsigned age, unsig
     if (c->origds >= 0 && c->origds != origds) return 0;
     if (c->disabled >= 0 && c->disabled != disabled) return 0;
     return 1;
+}
+
+/* Feature bit of the compiled layout (categories, groups, flags) -> bit of the fast layout. The map keeps
+ * the order, so interactions visited by ascending fast pivot bit come in the order of score_people(). */
+static uint32_t fast_bit(const ncm_risk_model *m, uint32_t b)
+{
+    if (b < m->ncat) return b;
+    if (b < m->ncat + m->ngroup) return FAST_CATS + (b - m->ncat);
+    return FAST_CATS + FAST_GROUPS + (b - m->ncat - m->ngroup);
+}
+
+/* Tables of the fast scorer (score_fast()): per segment, the category coefficients with their group bits,
+ * the count coefficients, and the interactions with a non-zero coefficient in the order score_people()
+ * adds them. Terms with a zero coefficient are left out: adding +0 or -0 to a sum that is never -0 (it
+ * starts from a sum of cells that starts at +0) leaves it unchanged, so both scorers give the same bits. */
+static ncm_status build_fast(ncm_risk_model *m)
+{
+    m->fast = 0;
+    if (m->ncat > FAST_CATS - 1 || m->ngroup > FAST_GROUPS) return NCM_OK; /* bit 127: FAST_SLOW */
+    const size_t nseg = m->nseg, nfw = m->nfw, nbits = nfw * 64, cm = m->count_max;
+    m->fcat = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcat);
+    m->fcnt = ncmi_calloc(nseg * (cm + 1), sizeof *m->fcnt);
+    m->fpiv = ncmi_calloc(nseg * 3, sizeof *m->fpiv);
+    m->fpoff = ncmi_calloc(nseg * (FAST_BITS + 1), sizeof *m->fpoff);
+    m->finter = ncmi_calloc(nseg * m->ninter + 1, sizeof *m->finter);
+    m->fkeep = ncmi_calloc(nseg, sizeof *m->fkeep);
+    if (!m->fcat || !m->fcnt || !m->fpiv || !m->fpoff || !m->finter || !m->fkeep) return ncmi_nomem("risk fast tables");
+    for (uint32_t r = 0; r < m->nreq; r++) m->freq[m->req_cat[r] >> 6] |= (uint64_t)1 << (m->req_cat[r] & 63);
+    for (size_t s = 0; s < nseg; s++) {
+        const double *cf0 = m->coef0 + s * m->nterm;
+        m->fkeep[s] = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) ? 0 : ~(uint64_t)0;
+        fast_cat *fc = m->fcat + s * FAST_CATS;
+        for (uint32_t c = 0; c < m->ncat; c++) {
+            fc[c].cf = cf0[c];
+            for (uint32_t g = 0; g < m->ngroup; g++)
+                if (GETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g)) fc[c].gw |= (uint64_t)1 << g;
+        }
+        for (size_t k = 1; k <= cm; k++) m->fcnt[s * (cm + 1) + k] = cf0[m->count_term[k]];
+        uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
+        fast_inter *fi = m->finter + s * m->ninter;
+        uint32_t nf = 0;
+        for (size_t b = 0; b < nbits; b++) {
+            uint32_t fb = fast_bit(m, (uint32_t)b);
+            for (uint32_t k = m->piv_off[b]; k < m->piv_off[b + 1]; k++) {
+                uint32_t q = m->inter_order[k];
+                double c = cf0[m->inter_term[q]];
+                if (c == 0) continue;
+                const uint64_t *im = m->inter_mask + (size_t)q * nfw;
+                for (size_t x = 0; x < nbits; x++)
+                    if (GETBIT(im, x)) SETBIT(fi[nf].m, fast_bit(m, (uint32_t)x));
+                fi[nf++].cf = c;
+                SETBIT(m->fpiv + s * 3, fb);
+                poff[fb + 1]++;
+            }
+        }
+        for (size_t b = 0; b < FAST_BITS; b++) poff[b + 1] += poff[b];
+    }
+    m->fast = 1;
+    return NCM_OK;
 }
 
 ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
@@ -719,6 +809,7 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
             m->demo_sum[(size_t)s * NKEY + key] = sum;
         }
     }
+    if ((st = build_fast(m))) goto fail;
     ncmi_free(role_cat);
     ncmi_free(role_grp);
     ncmi_free(role_seg);
@@ -838,7 +929,8 @@ typedef struct score_ctx {
 } score_ctx;
 
 /* The per-person loop. Inlined with constant nw/nfw for the common sizes so the word loops unroll. */
-static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw, const int report)
+static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw, const int report,
+                                                               const size_t i0, const size_t i1)
 {
     const ncm_risk_model *m = cx->m;
     const size_t n = cx->n;
@@ -865,7 +957,8 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         size_t nt = 0;
         const uint64_t *restrict pmask = pc_mask;
         const uint32_t *restrict pflag = pc_flag;
-        for (size_t i = 0; i < n; i++) {
+        (void)n;
+        for (size_t i = i0; i < i1; i++) {
             uint32_t s = m->nseg == 1 ? 0 : segmap[segid[i]];
             const double *cf = m->coef + (size_t)s * m->nterm;   /* NaN = no coefficient */
             const double *cf0 = m->coef0 + (size_t)s * m->nterm; /* 0 = no coefficient */
@@ -1011,6 +1104,97 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         cx->unk_total = unk_total;
 }
 
+/* The generic loop for people [i0, i1), scores only: the fast scorer's way out for unusual people. */
+static __attribute__((noinline)) void score_range_generic(score_ctx *cx, size_t i0, size_t i1)
+{
+    score_people(cx, cx->m->nw, cx->m->nfw, 0, i0, i1);
+}
+
+/* Two words of a mask (GCC and Clang vector extension; alignment 8 so any malloc'd array will do). */
+typedef uint64_t fast_v2 __attribute__((vector_size(16), aligned(8)));
+
+/* Per category set of the fast scorer: categories (bits 0-126) and the union of their descendants; bit
+ * 127 of the descendants (FAST_SLOW) marks a code that needs score_people() (an age/sex edit, or a
+ * category under a requires rule). */
+typedef struct fast_set {
+    fast_v2 cat, desc;
+} fast_set;
+#define FAST_SLOW ((uint64_t)1 << 63) /* in word 1 of desc */
+
+/* Scores only (no result), for models with at most 127 categories and 61 groups: the same additions in
+ * the same order as score_people() (terms with a zero coefficient left out, see build_fast()), with the
+ * masks in registers, one 16-bit set id per distinct code, one table row per category, the segment's
+ * interactions only, and the count term by table. People with a FAST_SLOW code take score_people().
+ * pay, if not NULL, receives raw / norm * keepf. */
+static void score_fast(score_ctx *cx, const uint16_t *fcode, const fast_set *sets, double *pay, double norm, double keepf)
+{
+    const ncm_risk_model *m = cx->m;
+    const size_t n = cx->n;
+    const uint32_t *segmap = cx->segmap, *segid = cx->segid;
+    const int32_t *age = cx->age;
+    const uint8_t *sex = cx->sex, *orec = cx->orec, *mcaid = cx->mcaid;
+    const uint64_t *dxoff = cx->dxoff;
+    const uint32_t *dxid = cx->dxid;
+    double *out = cx->scratch;
+    const int one_seg = m->nseg == 1;
+    const size_t cm = m->count_max, ninter = m->ninter;
+    const double *demo = m->demo_sum, *fcnt = m->fcnt;
+    const fast_cat *fcat = m->fcat;
+    const uint64_t *fpiv = m->fpiv, *fkeep = m->fkeep;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = one_seg ? 0 : segmap[segid[i]];
+        unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
+        unsigned mc = mcaid ? (mcaid[i] != 0) : 0;
+        if (a > NCMI_AGE_TOP) a = NCMI_AGE_TOP;
+        unsigned disabled = a < 65 && oc != 0;
+        unsigned origds = (oc == 1 || oc == 3) && !disabled;
+        double sum = demo[s * NKEY + DKEY(sx, a, mc, oc)];
+        fast_v2 c = {0, 0}, d = {0, 0};
+        if (dxoff)
+            for (uint64_t j = dxoff[i], j1 = dxoff[i + 1]; j < j1; j++) {
+                const fast_set *e = sets + fcode[dxid[j]];
+                c |= e->cat;
+                d |= e->desc;
+            }
+        if (d[1] & FAST_SLOW) {
+            score_range_generic(cx, i, i + 1);
+            if (pay) pay[i] = out[i] / norm * keepf;
+            continue;
+        }
+        const uint64_t keep = fkeep[s];
+        const uint64_t x0 = c[0] & ~d[0] & keep, x1 = c[1] & ~d[1] & keep;
+        const fast_cat *fc = fcat + s * FAST_CATS;
+        uint64_t g = 0;
+        size_t count = 0;
+        for (uint64_t w = x0; w; w &= w - 1, count++) {
+            const fast_cat *e = fc + __builtin_ctzll(w);
+            sum += e->cf;
+            g |= e->gw;
+        }
+        for (uint64_t w = x1; w; w &= w - 1, count++) {
+            const fast_cat *e = fc + 64 + __builtin_ctzll(w);
+            sum += e->cf;
+            g |= e->gw;
+        }
+        g |= ((uint64_t)disabled << 61 | (uint64_t)origds << 62 | (uint64_t)mc << 63) & keep;
+        const uint64_t *pv = fpiv + s * 3;
+        uint64_t p[3] = {x0 & pv[0], x1 & pv[1], g & pv[2]};
+        if (p[0] | p[1] | p[2]) {
+            const uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
+            const fast_inter *fi = m->finter + s * ninter;
+            for (size_t w = 0; w < 3; w++)
+                for (uint64_t x = p[w]; x; x &= x - 1) {
+                    size_t b = w * 64 + (size_t)__builtin_ctzll(x);
+                    for (uint32_t k = poff[b]; k < poff[b + 1]; k++)
+                        if (!((fi[k].m[0] & ~x0) | (fi[k].m[1] & ~x1) | (fi[k].m[2] & ~g))) sum += fi[k].cf;
+                }
+        }
+        sum += fcnt[s * (cm + 1) + (count < cm ? count : cm)];
+        out[i] = sum;
+        if (pay) pay[i] = sum / norm * keepf;
+    }
+}
+
 ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, const ncm_risk_options *opts,
                           double *raw, double *payment, size_t cap, ncm_risk_result **result)
 {
@@ -1049,6 +1233,9 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     uint64_t *pc_mask = NULL;
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
+    fast_set *fsets = NULL;
+    uint16_t *fcode = NULL;
+    int fused_pay = 0;
     ncm_risk_result *r = NULL;
     size_t tcap = 0;
 
@@ -1186,10 +1373,37 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
                         unk_occ, unknown, want_terms, r, &tcap, 0, direct ? direct : scratch, feat, drop, 0};
         int rep = want != 0;
-        if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1) : score_people(&cx, 1, 1, 0);
-        else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1) : score_people(&cx, 2, 2, 0);
-        else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1) : score_people(&cx, 2, 3, 0);
-        else score_people(&cx, m->nw, m->nfw, rep);
+        size_t nsets = 0;
+        if (!rep && m->fast)
+            for (size_t k = 0; k < ndx; k++)
+                if ((pc_flag[k] & 0x3FFFFFFFu) + (size_t)1 > nsets) nsets = (pc_flag[k] & 0x3FFFFFFFu) + (size_t)1;
+        if (!rep && m->fast && nsets < UINT16_MAX) {
+            /* the category sets in the fast scorer's layout, the last one FAST_SLOW; a set id per code */
+            fsets = ncmi_malloc_array(nsets + 1, sizeof *fsets);
+            fcode = ncmi_malloc_array(ndx + 1, sizeof *fcode);
+            if (!fsets || !fcode) { st = ncmi_nomem("risk scores"); goto fail; }
+            for (size_t k = 0; k <= nsets; k++) {
+                uint64_t w[4] = {0, 0, 0, k == nsets ? FAST_SLOW : 0};
+                for (size_t v = 0; v < m->nw && k < nsets; v++) {
+                    w[v] = pc_mask[k * 2 * m->nw + v];
+                    w[2 + v] = pc_mask[k * 2 * m->nw + m->nw + v];
+                }
+                fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
+                fsets[k].cat = a;
+                fsets[k].desc = b;
+            }
+            for (size_t k = 0; k < ndx; k++) {
+                uint32_t sid = pc_flag[k] & 0x3FFFFFFFu;
+                const uint64_t *cm = pc_mask + (size_t)sid * 2 * m->nw;
+                int slow = pc_code[k] != NCMI_NONE || (cm[0] & m->freq[0]) || (m->nw > 1 && (cm[1] & m->freq[1]));
+                fcode[k] = (uint16_t)(slow ? nsets : sid);
+            }
+            score_fast(&cx, fcode, fsets, payment, o.normalization, 1.0 - o.coding_intensity);
+            fused_pay = 1;
+        } else if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1, 0, n) : score_people(&cx, 1, 1, 0, 0, n);
+        else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1, 0, n) : score_people(&cx, 2, 2, 0, 0, n);
+        else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1, 0, n) : score_people(&cx, 2, 3, 0, 0, n);
+        else score_people(&cx, m->nw, m->nfw, rep, 0, n);
         if (cx.st) { st = cx.st; goto fail; }
         unk_total = cx.unk_total;
         if (r) {
@@ -1230,12 +1444,13 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         }
     }
 
-    /* Success: write the outputs. */
-    for (size_t i = 0; i < n; i++) {
-        double v = direct ? direct[i] : scratch[i];
-        if (raw) raw[i] = v;
-        if (payment) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
-    }
+    /* Success: write the outputs (the fast scorer wrote the payment scores already). */
+    if (!direct || (payment && !fused_pay))
+        for (size_t i = 0; i < n; i++) {
+            double v = direct ? direct[i] : scratch[i];
+            if (raw) raw[i] = v;
+            if (payment && !fused_pay) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
+        }
     if (result) *result = r;
     ncmi_free(segmap);
     ncmi_free(pc_off);
@@ -1248,6 +1463,8 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     ncmi_free(feat);
     ncmi_free(drop);
     ncmi_free(scratch);
+    ncmi_free(fsets);
+    ncmi_free(fcode);
     return NCM_OK;
 fail:
     ncmi_free(segmap);
@@ -1261,6 +1478,8 @@ fail:
     ncmi_free(feat);
     ncmi_free(drop);
     ncmi_free(scratch);
+    ncmi_free(fsets);
+    ncmi_free(fcode);
     ncmi_free(unknown);
     ncm_risk_result_free(r);
     return st;
