@@ -26,16 +26,19 @@ const char *const ncmi_rb_kind_names[NCMI_RB_NKINDS] = {
 enum { FLAG_DISABLED, FLAG_ORIGDS, FLAG_MEDICAID, NFLAGS };
 static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"};
 
-/* Fast scorer layout (scores only, see score_fast()): features in three words, categories in bits 0-127,
- * groups in bits 128-188 (word 2, bits 0-60), the flags DISABLED, ORIGDS, MEDICAID in word 2 bits 61-63. */
+/* Fast scorer layout (scores only, see score_fast()): features in three words; category c in word c / 63,
+ * bit c % 63 (at most 126 categories: bit 63 of words 0 and 1 is a sentinel with a zero coefficient), the
+ * groups in word 2, bits 0-60, the flags DISABLED, ORIGDS, MEDICAID in word 2, bits 61-63. */
 #define FAST_CATS 128
+#define FAST_MAXCAT 126
+#define FAST_POS(c) (((c) / 63) * 64 + (c) % 63)
 #define FAST_GROUPS 61
 #define FAST_BITS 192
 
-typedef struct fast_cat {
-    double cf;   /* the category's coefficient in the segment (0 when none) */
-    uint64_t gw; /* the group bits (word 2) the category sets */
-} fast_cat;
+typedef struct fast_demo {
+    double sum;     /* demo_sum of the key */
+    uint64_t flags; /* DISABLED, ORIGDS, MEDICAID bits of word 2 (0 in demographic-only segments) */
+} fast_demo;
 
 typedef struct fast_inter {
     uint64_t m[3]; /* members, in the fast layout */
@@ -86,7 +89,9 @@ struct ncm_risk_model {
     double *demo_sum;    /* nseg * NKEY: sum of the cell coefficients of each key, in cell order */
     /* fast scorer tables (fast != 0: at most 128 categories and 61 groups) */
     int fast;
-    fast_cat *fcat;      /* nseg * FAST_CATS */
+    double *fcf;         /* nseg * FAST_CATS: category coefficient in the fast layout (0 when none) */
+    uint64_t *fgw;       /* FAST_CATS: the group bits (word 2) each category sets */
+    fast_demo *fdemo;    /* nseg * NKEY */
     double *fcnt;        /* nseg * (count_max + 1): coefficient by min(count, count_max), [0] = 0 */
     uint64_t *fpiv;      /* nseg * 3: pivot bits of the segment's interactions with a non-zero coefficient */
     uint32_t *fpoff;     /* nseg * (FAST_BITS + 1): those interactions by pivot bit, as ranges of finter */
@@ -245,7 +250,9 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->demo_off);
     ncmi_free(m->demo_terms);
     ncmi_free(m->demo_sum);
-    ncmi_free(m->fcat);
+    ncmi_free(m->fcf);
+    ncmi_free(m->fgw);
+    ncmi_free(m->fdemo);
     ncmi_free(m->fcnt);
     ncmi_free(m->fpiv);
     ncmi_free(m->fpoff);
@@ -289,7 +296,7 @@ static int cell_matches(const ncmi_rb_item *c, unsigned sex, unsigned age, unsig
  * the order, so interactions visited by ascending fast pivot bit come in the order of score_people(). */
 static uint32_t fast_bit(const ncm_risk_model *m, uint32_t b)
 {
-    if (b < m->ncat) return b;
+    if (b < m->ncat) return FAST_POS(b);
     if (b < m->ncat + m->ngroup) return FAST_CATS + (b - m->ncat);
     return FAST_CATS + FAST_GROUPS + (b - m->ncat - m->ngroup);
 }
@@ -301,25 +308,38 @@ static uint32_t fast_bit(const ncm_risk_model *m, uint32_t b)
 static ncm_status build_fast(ncm_risk_model *m)
 {
     m->fast = 0;
-    if (m->ncat > FAST_CATS - 1 || m->ngroup > FAST_GROUPS) return NCM_OK; /* bit 127: FAST_SLOW */
+    if (m->ncat > FAST_MAXCAT || m->ngroup > FAST_GROUPS) return NCM_OK;
     const size_t nseg = m->nseg, nfw = m->nfw, nbits = nfw * 64, cm = m->count_max;
-    m->fcat = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcat);
+    m->fcf = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcf);
+    m->fgw = ncmi_calloc(FAST_CATS, sizeof *m->fgw);
+    m->fdemo = ncmi_malloc_array(nseg * NKEY, sizeof *m->fdemo);
     m->fcnt = ncmi_calloc(nseg * (cm + 1), sizeof *m->fcnt);
     m->fpiv = ncmi_calloc(nseg * 3, sizeof *m->fpiv);
     m->fpoff = ncmi_calloc(nseg * (FAST_BITS + 1), sizeof *m->fpoff);
     m->finter = ncmi_calloc(nseg * m->ninter + 1, sizeof *m->finter);
     m->fkeep = ncmi_calloc(nseg, sizeof *m->fkeep);
-    if (!m->fcat || !m->fcnt || !m->fpiv || !m->fpoff || !m->finter || !m->fkeep) return ncmi_nomem("risk fast tables");
+    if (!m->fcf || !m->fgw || !m->fdemo || !m->fcnt || !m->fpiv || !m->fpoff || !m->finter || !m->fkeep) return ncmi_nomem("risk fast tables");
     for (uint32_t r = 0; r < m->nreq; r++) m->freq[m->req_cat[r] >> 6] |= (uint64_t)1 << (m->req_cat[r] & 63);
     for (size_t s = 0; s < nseg; s++) {
         const double *cf0 = m->coef0 + s * m->nterm;
         m->fkeep[s] = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) ? 0 : ~(uint64_t)0;
-        fast_cat *fc = m->fcat + s * FAST_CATS;
         for (uint32_t c = 0; c < m->ncat; c++) {
-            fc[c].cf = cf0[c];
+            m->fcf[s * FAST_CATS + FAST_POS(c)] = cf0[c];
+            uint64_t gw = 0;
             for (uint32_t g = 0; g < m->ngroup; g++)
-                if (GETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g)) fc[c].gw |= (uint64_t)1 << g;
+                if (GETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g)) gw |= (uint64_t)1 << g;
+            m->fgw[FAST_POS(c)] = gw;
         }
+        for (unsigned sx = 0; sx < 3; sx++)
+            for (unsigned a = 0; a < NAGE; a++)
+                for (unsigned mc = 0; mc < 2; mc++)
+                    for (unsigned oc = 0; oc < 4; oc++) {
+                        size_t key = DKEY(sx, a, mc, oc);
+                        unsigned disabled = a < 65 && oc != 0, origds = (oc == 1 || oc == 3) && !disabled;
+                        fast_demo *d = &m->fdemo[s * NKEY + key];
+                        d->sum = m->demo_sum[s * NKEY + key];
+                        d->flags = ((uint64_t)disabled << 61 | (uint64_t)origds << 62 | (uint64_t)mc << 63) & m->fkeep[s];
+                    }
         for (size_t k = 1; k <= cm; k++) m->fcnt[s * (cm + 1) + k] = cf0[m->count_term[k]];
         uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
         fast_inter *fi = m->finter + s * m->ninter;
@@ -1110,23 +1130,33 @@ static __attribute__((noinline)) void score_range_generic(score_ctx *cx, size_t 
     score_people(cx, cx->m->nw, cx->m->nfw, 0, i0, i1);
 }
 
-/* Two words of a mask (GCC and Clang vector extension; alignment 8 so any malloc'd array will do). */
-typedef uint64_t fast_v2 __attribute__((vector_size(16), aligned(8)));
+/* Two words of a mask (GCC and Clang vector extension). Arrays of them are 16-byte aligned by hand. */
+typedef uint64_t fast_v2 __attribute__((vector_size(16)));
 
-/* Per category set of the fast scorer: categories (bits 0-126) and the union of their descendants; bit
- * 127 of the descendants (FAST_SLOW) marks a code that needs score_people() (an age/sex edit, or a
- * category under a requires rule). */
-typedef struct fast_set {
-    fast_v2 cat, desc;
-} fast_set;
-#define FAST_SLOW ((uint64_t)1 << 63) /* in word 1 of desc */
+/* FAST_SLOW, in word 1 of a code's descendants (bit 127 of the fast layout, never a category), marks a
+ * code that needs score_people(): an age/sex edit, or a category under a requires rule. */
+#define FAST_SLOW ((uint64_t)1 << 63)
+#define FAST_SENT ((uint64_t)1 << 63) /* the sentinel bit of words 0 and 1 */
+#ifndef FAST_K0
+#define FAST_K0 4 /* set bits of word 0 visited without a branch */
+#endif
+#ifndef FAST_K1
+#define FAST_K1 2
+#endif
 
-/* Scores only (no result), for models with at most 127 categories and 61 groups: the same additions in
+typedef struct fast_args {
+    const uint16_t *fcode;     /* per distinct code: byte offset of its set in cats and descs */
+    const char *cats, *descs;  /* per set: fast_v2 categories, fast_v2 union of their descendants */
+    double *pay;               /* payment scores or NULL */
+    double norm, keepf;
+} fast_args;
+
+/* Scores only (no result), for models with at most 126 categories and 61 groups: the same additions in
  * the same order as score_people() (terms with a zero coefficient left out, see build_fast()), with the
- * masks in registers, one 16-bit set id per distinct code, one table row per category, the segment's
- * interactions only, and the count term by table. People with a FAST_SLOW code take score_people().
- * pay, if not NULL, receives raw / norm * keepf. */
-static void score_fast(score_ctx *cx, const uint16_t *fcode, const fast_set *sets, double *pay, double norm, double keepf)
+ * masks in registers, one 16-bit set offset per distinct code, the segment's interactions only, and the
+ * count term by table. People with a FAST_SLOW code take score_people(). a->pay, if not NULL, receives
+ * raw / norm * keepf. Inlined into a plain and (x86-64) a POPCNT/BMI variant. */
+static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx, const fast_args *fa)
 {
     const ncm_risk_model *m = cx->m;
     const size_t n = cx->n;
@@ -1135,26 +1165,30 @@ static void score_fast(score_ctx *cx, const uint16_t *fcode, const fast_set *set
     const uint8_t *sex = cx->sex, *orec = cx->orec, *mcaid = cx->mcaid;
     const uint64_t *dxoff = cx->dxoff;
     const uint32_t *dxid = cx->dxid;
+    const uint16_t *fcode = fa->fcode;
+    const char *cats = fa->cats, *descs = fa->descs;
+    double *pay = fa->pay;
+    const double norm = fa->norm, keepf = fa->keepf;
     double *out = cx->scratch;
     const int one_seg = m->nseg == 1;
     const size_t cm = m->count_max, ninter = m->ninter;
-    const double *demo = m->demo_sum, *fcnt = m->fcnt;
-    const fast_cat *fcat = m->fcat;
+    const double *fcnt = m->fcnt, *fcf = m->fcf;
+    const uint64_t *fgw = m->fgw;
+    const fast_demo *fdemo = m->fdemo;
     const uint64_t *fpiv = m->fpiv, *fkeep = m->fkeep;
     for (size_t i = 0; i < n; i++) {
         size_t s = one_seg ? 0 : segmap[segid[i]];
         unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
         unsigned mc = mcaid ? (mcaid[i] != 0) : 0;
         if (a > NCMI_AGE_TOP) a = NCMI_AGE_TOP;
-        unsigned disabled = a < 65 && oc != 0;
-        unsigned origds = (oc == 1 || oc == 3) && !disabled;
-        double sum = demo[s * NKEY + DKEY(sx, a, mc, oc)];
+        const fast_demo *dm = fdemo + s * NKEY + DKEY(sx, a, mc, oc);
+        double sum = dm->sum;
         fast_v2 c = {0, 0}, d = {0, 0};
         if (dxoff)
             for (uint64_t j = dxoff[i], j1 = dxoff[i + 1]; j < j1; j++) {
-                const fast_set *e = sets + fcode[dxid[j]];
-                c |= e->cat;
-                d |= e->desc;
+                size_t off = fcode[dxid[j]];
+                c |= *(const fast_v2 *)(const void *)(cats + off);
+                d |= *(const fast_v2 *)(const void *)(descs + off);
             }
         if (d[1] & FAST_SLOW) {
             score_range_generic(cx, i, i + 1);
@@ -1163,28 +1197,43 @@ static void score_fast(score_ctx *cx, const uint16_t *fcode, const fast_set *set
         }
         const uint64_t keep = fkeep[s];
         const uint64_t x0 = c[0] & ~d[0] & keep, x1 = c[1] & ~d[1] & keep;
-        const fast_cat *fc = fcat + s * FAST_CATS;
-        uint64_t g = 0;
-        size_t count = 0;
-        for (uint64_t w = x0; w; w &= w - 1, count++) {
-            const fast_cat *e = fc + __builtin_ctzll(w);
-            sum += e->cf;
-            g |= e->gw;
+        const double *cf = fcf + s * FAST_CATS;
+        uint64_t g = dm->flags;
+        size_t count = (size_t)__builtin_popcountll(x0) + (size_t)__builtin_popcountll(x1);
+        /* the set bits in order: the first FAST_K0 (FAST_K1) without a branch (an empty word gives the
+         * sentinel, whose coefficient is 0), then a loop for the rest */
+        uint64_t w = x0;
+        for (int u = 0; u < FAST_K0; u++) {
+            size_t b = (size_t)__builtin_ctzll(w | FAST_SENT);
+            sum += cf[b];
+            g |= fgw[b];
+            w &= w - 1;
         }
-        for (uint64_t w = x1; w; w &= w - 1, count++) {
-            const fast_cat *e = fc + 64 + __builtin_ctzll(w);
-            sum += e->cf;
-            g |= e->gw;
+        for (; w; w &= w - 1) {
+            size_t b = (size_t)__builtin_ctzll(w);
+            sum += cf[b];
+            g |= fgw[b];
         }
-        g |= ((uint64_t)disabled << 61 | (uint64_t)origds << 62 | (uint64_t)mc << 63) & keep;
+        w = x1;
+        for (int u = 0; u < FAST_K1; u++) {
+            size_t b = 64 + (size_t)__builtin_ctzll(w | FAST_SENT);
+            sum += cf[b];
+            g |= fgw[b];
+            w &= w - 1;
+        }
+        for (; w; w &= w - 1) {
+            size_t b = 64 + (size_t)__builtin_ctzll(w);
+            sum += cf[b];
+            g |= fgw[b];
+        }
         const uint64_t *pv = fpiv + s * 3;
         uint64_t p[3] = {x0 & pv[0], x1 & pv[1], g & pv[2]};
         if (p[0] | p[1] | p[2]) {
             const uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
             const fast_inter *fi = m->finter + s * ninter;
-            for (size_t w = 0; w < 3; w++)
-                for (uint64_t x = p[w]; x; x &= x - 1) {
-                    size_t b = w * 64 + (size_t)__builtin_ctzll(x);
+            for (size_t v = 0; v < 3; v++)
+                for (uint64_t x = p[v]; x; x &= x - 1) {
+                    size_t b = v * 64 + (size_t)__builtin_ctzll(x);
                     for (uint32_t k = poff[b]; k < poff[b + 1]; k++)
                         if (!((fi[k].m[0] & ~x0) | (fi[k].m[1] & ~x1) | (fi[k].m[2] & ~g))) sum += fi[k].cf;
                 }
@@ -1193,6 +1242,25 @@ static void score_fast(score_ctx *cx, const uint16_t *fcode, const fast_set *set
         out[i] = sum;
         if (pay) pay[i] = sum / norm * keepf;
     }
+}
+
+static void score_fast_plain(score_ctx *cx, const fast_args *fa) { score_fast_body(cx, fa); }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FAST_X86 1
+__attribute__((target("popcnt,bmi"))) static void score_fast_bmi(score_ctx *cx, const fast_args *fa) { score_fast_body(cx, fa); }
+#endif
+
+static void score_fast(score_ctx *cx, const fast_args *fa)
+{
+#ifdef FAST_X86
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi")) {
+        score_fast_bmi(cx, fa);
+        return;
+    }
+#endif
+    score_fast_plain(cx, fa);
 }
 
 ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, const ncm_risk_options *opts,
@@ -1233,7 +1301,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     uint64_t *pc_mask = NULL;
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
-    fast_set *fsets = NULL;
+    void *fsets = NULL;
     uint16_t *fcode = NULL;
     int fused_pay = 0;
     ncm_risk_result *r = NULL;
@@ -1377,28 +1445,33 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         if (!rep && m->fast)
             for (size_t k = 0; k < ndx; k++)
                 if ((pc_flag[k] & 0x3FFFFFFFu) + (size_t)1 > nsets) nsets = (pc_flag[k] & 0x3FFFFFFFu) + (size_t)1;
-        if (!rep && m->fast && nsets < UINT16_MAX) {
-            /* the category sets in the fast scorer's layout, the last one FAST_SLOW; a set id per code */
-            fsets = ncmi_malloc_array(nsets + 1, sizeof *fsets);
+        if (!rep && m->fast && (nsets + 1) * sizeof(fast_v2) <= UINT16_MAX) {
+            /* the category sets in the fast layout (the last one FAST_SLOW), 16-byte aligned, and the byte
+             * offset of its set for each code */
+            const size_t sb = (nsets + 1) * sizeof(fast_v2);
+            fsets = ncmi_malloc(2 * sb + 16);
             fcode = ncmi_malloc_array(ndx + 1, sizeof *fcode);
             if (!fsets || !fcode) { st = ncmi_nomem("risk scores"); goto fail; }
+            char *cats = (char *)fsets + ((16 - (uintptr_t)fsets % 16) % 16), *descs = cats + sb;
             for (size_t k = 0; k <= nsets; k++) {
                 uint64_t w[4] = {0, 0, 0, k == nsets ? FAST_SLOW : 0};
-                for (size_t v = 0; v < m->nw && k < nsets; v++) {
-                    w[v] = pc_mask[k * 2 * m->nw + v];
-                    w[2 + v] = pc_mask[k * 2 * m->nw + m->nw + v];
+                for (uint32_t c = 0; c < m->ncat && k < nsets; c++) {
+                    uint32_t f = FAST_POS(c);
+                    if (GETBIT(pc_mask + k * 2 * m->nw, c)) SETBIT(w, f);
+                    if (GETBIT(pc_mask + k * 2 * m->nw + m->nw, c)) SETBIT(w + 2, f);
                 }
                 fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
-                fsets[k].cat = a;
-                fsets[k].desc = b;
+                memcpy(cats + k * sizeof a, &a, sizeof a);
+                memcpy(descs + k * sizeof b, &b, sizeof b);
             }
             for (size_t k = 0; k < ndx; k++) {
                 uint32_t sid = pc_flag[k] & 0x3FFFFFFFu;
                 const uint64_t *cm = pc_mask + (size_t)sid * 2 * m->nw;
                 int slow = pc_code[k] != NCMI_NONE || (cm[0] & m->freq[0]) || (m->nw > 1 && (cm[1] & m->freq[1]));
-                fcode[k] = (uint16_t)(slow ? nsets : sid);
+                fcode[k] = (uint16_t)((slow ? nsets : sid) * sizeof(fast_v2));
             }
-            score_fast(&cx, fcode, fsets, payment, o.normalization, 1.0 - o.coding_intensity);
+            fast_args fa = {fcode, cats, descs, payment, o.normalization, 1.0 - o.coding_intensity};
+            score_fast(&cx, &fa);
             fused_pay = 1;
         } else if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1, 0, n) : score_people(&cx, 1, 1, 0, 0, n);
         else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1, 0, n) : score_people(&cx, 2, 2, 0, 0, n);
