@@ -26,24 +26,23 @@ const char *const ncmi_rb_kind_names[NCMI_RB_NKINDS] = {
 enum { FLAG_DISABLED, FLAG_ORIGDS, FLAG_MEDICAID, NFLAGS };
 static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"};
 
-/* Fast scorer layout (scores only, see score_fast()): features in three words; category c in word c / 63,
- * bit c % 63 (at most 126 categories: bit 63 of words 0 and 1 is a sentinel with a zero coefficient), the
- * groups in word 2, bits 0-60, the flags DISABLED, ORIGDS, MEDICAID in word 2, bits 61-63. */
+/* Fast scorer layout (scores only, see score_fast()): category c in word c / 63, bit c % 63 of two
+ * words (at most 126 categories: bit 63 of each word is a sentinel with a zero coefficient). Interactions
+ * of a segment with a non-zero coefficient (at most 64, each of one or two distinct members) are bits of
+ * a word in the order score_people() adds them; a person's interaction k fires when bit k is set both in
+ * A (its first member is present) and in B (its second member is present, or it has one member only). */
 #define FAST_CATS 128
 #define FAST_MAXCAT 126
 #define FAST_POS(c) (((c) / 63) * 64 + (c) % 63)
-#define FAST_GROUPS 61
-#define FAST_BITS 192
 
 typedef struct fast_demo {
     double sum;     /* demo_sum of the key */
-    uint64_t flags; /* DISABLED, ORIGDS, MEDICAID bits of word 2 (0 in demographic-only segments) */
+    uint64_t flags; /* DISABLED | ORIGDS << 1 | MEDICAID << 2 (0 in demographic-only segments) */
 } fast_demo;
 
-typedef struct fast_inter {
-    uint64_t m[3]; /* members, in the fast layout */
-    double cf;     /* the interaction's coefficient in the segment (never 0: zero terms are left out) */
-} fast_inter;
+typedef struct fast_ab {
+    uint64_t a, b; /* interactions whose first (second) member this category or flag set provides */
+} fast_ab;
 
 typedef struct edit_rule {
     uint8_t sex;
@@ -90,12 +89,11 @@ struct ncm_risk_model {
     /* fast scorer tables (fast != 0: at most 128 categories and 61 groups) */
     int fast;
     double *fcf;         /* nseg * FAST_CATS: category coefficient in the fast layout (0 when none) */
-    uint64_t *fgw;       /* FAST_CATS: the group bits (word 2) each category sets */
+    fast_ab *fab;        /* nseg * FAST_CATS: interaction members each category provides */
+    fast_ab *fflab;      /* nseg * 8: interaction members each flag set provides */
+    double *fic;         /* nseg * 64: interaction coefficients in scoring order */
     fast_demo *fdemo;    /* nseg * NKEY */
     double *fcnt;        /* nseg * (count_max + 1): coefficient by min(count, count_max), [0] = 0 */
-    uint64_t *fpiv;      /* nseg * 3: pivot bits of the segment's interactions with a non-zero coefficient */
-    uint32_t *fpoff;     /* nseg * (FAST_BITS + 1): those interactions by pivot bit, as ranges of finter */
-    fast_inter *finter;  /* nseg * ninter, in the scoring order of score_people() */
     uint64_t *fkeep;     /* nseg: ~0, or 0 for demographic-only segments */
     uint64_t freq[2];    /* categories that have a requires rule */
 };
@@ -251,12 +249,11 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->demo_terms);
     ncmi_free(m->demo_sum);
     ncmi_free(m->fcf);
-    ncmi_free(m->fgw);
+    ncmi_free(m->fab);
+    ncmi_free(m->fflab);
+    ncmi_free(m->fic);
     ncmi_free(m->fdemo);
     ncmi_free(m->fcnt);
-    ncmi_free(m->fpiv);
-    ncmi_free(m->fpoff);
-    ncmi_free(m->finter);
     ncmi_free(m->fkeep);
 }
 
@@ -292,44 +289,39 @@ static int cell_matches(const ncmi_rb_item *c, unsigned sex, unsigned age, unsig
     return 1;
 }
 
-/* Feature bit of the compiled layout (categories, groups, flags) -> bit of the fast layout. The map keeps
- * the order, so interactions visited by ascending fast pivot bit come in the order of score_people(). */
-static uint32_t fast_bit(const ncm_risk_model *m, uint32_t b)
-{
-    if (b < m->ncat) return FAST_POS(b);
-    if (b < m->ncat + m->ngroup) return FAST_CATS + (b - m->ncat);
-    return FAST_CATS + FAST_GROUPS + (b - m->ncat - m->ngroup);
-}
-
-/* Tables of the fast scorer (score_fast()): per segment, the category coefficients with their group bits,
- * the count coefficients, and the interactions with a non-zero coefficient in the order score_people()
- * adds them. Terms with a zero coefficient are left out: adding +0 or -0 to a sum that is never -0 (it
- * starts from a sum of cells that starts at +0) leaves it unchanged, so both scorers give the same bits. */
+/* Tables of the fast scorer (score_fast()): per segment, the category coefficients, the interaction
+ * members each category (directly or through its groups) and each flag set provides, the interaction and
+ * count coefficients, and the cell sums with the person's flags. Terms with a zero coefficient are left
+ * out: adding +0 or -0 to a sum that is never -0 (it starts from a sum of cells that starts at +0) leaves
+ * it unchanged, so both scorers give the same bits. Models the layout cannot hold keep fast = 0. */
 static ncm_status build_fast(ncm_risk_model *m)
 {
     m->fast = 0;
-    if (m->ncat > FAST_MAXCAT || m->ngroup > FAST_GROUPS) return NCM_OK;
+    if (m->ncat > FAST_MAXCAT) return NCM_OK;
     const size_t nseg = m->nseg, nfw = m->nfw, nbits = nfw * 64, cm = m->count_max;
+    /* at most 64 scored interactions per segment, each of at most two distinct members */
+    for (size_t s = 0; s < nseg; s++) {
+        size_t k = 0;
+        for (uint32_t q = 0; q < m->ninter; q++) {
+            if (m->coef0[s * m->nterm + m->inter_term[q]] == 0) continue;
+            uint32_t nm = 0;
+            for (size_t v = 0; v < nfw; v++) nm += popcount64(m->inter_mask[(size_t)q * nfw + v]);
+            if (nm > 2 || ++k > 64) return NCM_OK;
+        }
+    }
     m->fcf = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcf);
-    m->fgw = ncmi_calloc(FAST_CATS, sizeof *m->fgw);
+    m->fab = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fab);
+    m->fflab = ncmi_calloc(nseg * 8, sizeof *m->fflab);
+    m->fic = ncmi_calloc(nseg * 64, sizeof *m->fic);
     m->fdemo = ncmi_malloc_array(nseg * NKEY, sizeof *m->fdemo);
     m->fcnt = ncmi_calloc(nseg * (cm + 1), sizeof *m->fcnt);
-    m->fpiv = ncmi_calloc(nseg * 3, sizeof *m->fpiv);
-    m->fpoff = ncmi_calloc(nseg * (FAST_BITS + 1), sizeof *m->fpoff);
-    m->finter = ncmi_calloc(nseg * m->ninter + 1, sizeof *m->finter);
     m->fkeep = ncmi_calloc(nseg, sizeof *m->fkeep);
-    if (!m->fcf || !m->fgw || !m->fdemo || !m->fcnt || !m->fpiv || !m->fpoff || !m->finter || !m->fkeep) return ncmi_nomem("risk fast tables");
+    if (!m->fcf || !m->fab || !m->fflab || !m->fic || !m->fdemo || !m->fcnt || !m->fkeep) return ncmi_nomem("risk fast tables");
     for (uint32_t r = 0; r < m->nreq; r++) m->freq[m->req_cat[r] >> 6] |= (uint64_t)1 << (m->req_cat[r] & 63);
     for (size_t s = 0; s < nseg; s++) {
         const double *cf0 = m->coef0 + s * m->nterm;
         m->fkeep[s] = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) ? 0 : ~(uint64_t)0;
-        for (uint32_t c = 0; c < m->ncat; c++) {
-            m->fcf[s * FAST_CATS + FAST_POS(c)] = cf0[c];
-            uint64_t gw = 0;
-            for (uint32_t g = 0; g < m->ngroup; g++)
-                if (GETBIT(m->cat_fmask + (size_t)c * nfw, m->ncat + g)) gw |= (uint64_t)1 << g;
-            m->fgw[FAST_POS(c)] = gw;
-        }
+        for (uint32_t c = 0; c < m->ncat; c++) m->fcf[s * FAST_CATS + FAST_POS(c)] = cf0[c];
         for (unsigned sx = 0; sx < 3; sx++)
             for (unsigned a = 0; a < NAGE; a++)
                 for (unsigned mc = 0; mc < 2; mc++)
@@ -338,27 +330,43 @@ static ncm_status build_fast(ncm_risk_model *m)
                         unsigned disabled = a < 65 && oc != 0, origds = (oc == 1 || oc == 3) && !disabled;
                         fast_demo *d = &m->fdemo[s * NKEY + key];
                         d->sum = m->demo_sum[s * NKEY + key];
-                        d->flags = ((uint64_t)disabled << 61 | (uint64_t)origds << 62 | (uint64_t)mc << 63) & m->fkeep[s];
+                        d->flags = m->fkeep[s] ? (uint64_t)(disabled | origds << 1 | mc << 2) : 0;
                     }
         for (size_t k = 1; k <= cm; k++) m->fcnt[s * (cm + 1) + k] = cf0[m->count_term[k]];
-        uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
-        fast_inter *fi = m->finter + s * m->ninter;
+        /* interactions in the order of score_people(): by pivot bit, then as declared */
+        fast_ab *ab = m->fab + s * FAST_CATS, *fl = m->fflab + s * 8;
         uint32_t nf = 0;
-        for (size_t b = 0; b < nbits; b++) {
-            uint32_t fb = fast_bit(m, (uint32_t)b);
+        for (size_t b = 0; b < nbits; b++)
             for (uint32_t k = m->piv_off[b]; k < m->piv_off[b + 1]; k++) {
                 uint32_t q = m->inter_order[k];
                 double c = cf0[m->inter_term[q]];
                 if (c == 0) continue;
+                const uint64_t bit = (uint64_t)1 << nf;
+                m->fic[s * 64 + nf++] = c;
                 const uint64_t *im = m->inter_mask + (size_t)q * nfw;
-                for (size_t x = 0; x < nbits; x++)
-                    if (GETBIT(im, x)) SETBIT(fi[nf].m, fast_bit(m, (uint32_t)x));
-                fi[nf++].cf = c;
-                SETBIT(m->fpiv + s * 3, fb);
-                poff[fb + 1]++;
+                int slot = 0;
+                for (size_t x = 0; x < nbits; x++) {
+                    if (!GETBIT(im, x)) continue;
+                    /* member x provides slot a (first) or b (second) of this interaction */
+                    if (x < m->ncat) {
+                        fast_ab *e = &ab[FAST_POS(x)];
+                        if (slot) e->b |= bit; else e->a |= bit;
+                    } else if (x < (size_t)m->ncat + m->ngroup) {
+                        for (uint32_t cc = 0; cc < m->ncat; cc++)
+                            if (GETBIT(m->group_mask + (x - m->ncat) * m->nw, cc)) {
+                                fast_ab *e = &ab[FAST_POS(cc)];
+                                if (slot) e->b |= bit; else e->a |= bit;
+                            }
+                    } else {
+                        unsigned f = (unsigned)(x - m->ncat - m->ngroup);
+                        for (unsigned v = 0; v < 8; v++)
+                            if ((v >> f) & 1u) { if (slot) fl[v].b |= bit; else fl[v].a |= bit; }
+                    }
+                    slot++;
+                }
+                if (slot == 1)
+                    for (unsigned v = 0; v < 8; v++) fl[v].b |= bit; /* one member: the second is always there */
             }
-        }
-        for (size_t b = 0; b < FAST_BITS; b++) poff[b + 1] += poff[b];
     }
     m->fast = 1;
     return NCM_OK;
@@ -1171,11 +1179,11 @@ static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx,
     const double norm = fa->norm, keepf = fa->keepf;
     double *out = cx->scratch;
     const int one_seg = m->nseg == 1;
-    const size_t cm = m->count_max, ninter = m->ninter;
-    const double *fcnt = m->fcnt, *fcf = m->fcf;
-    const uint64_t *fgw = m->fgw;
+    const size_t cm = m->count_max;
+    const double *fcnt = m->fcnt, *fcf = m->fcf, *fic = m->fic;
+    const fast_ab *fab = m->fab, *fflab = m->fflab;
     const fast_demo *fdemo = m->fdemo;
-    const uint64_t *fpiv = m->fpiv, *fkeep = m->fkeep;
+    const uint64_t *fkeep = m->fkeep;
     for (size_t i = 0; i < n; i++) {
         size_t s = one_seg ? 0 : segmap[segid[i]];
         unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
@@ -1198,46 +1206,41 @@ static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx,
         const uint64_t keep = fkeep[s];
         const uint64_t x0 = c[0] & ~d[0] & keep, x1 = c[1] & ~d[1] & keep;
         const double *cf = fcf + s * FAST_CATS;
-        uint64_t g = dm->flags;
+        const fast_ab *ab = fab + s * FAST_CATS, *fl = fflab + s * 8 + dm->flags;
+        uint64_t ia = fl->a, ib = fl->b;
         size_t count = (size_t)__builtin_popcountll(x0) + (size_t)__builtin_popcountll(x1);
         /* the set bits in order: the first FAST_K0 (FAST_K1) without a branch (an empty word gives the
-         * sentinel, whose coefficient is 0), then a loop for the rest */
+         * sentinel, whose coefficient is 0 and which provides nothing), then a loop for the rest */
         uint64_t w = x0;
         for (int u = 0; u < FAST_K0; u++) {
             size_t b = (size_t)__builtin_ctzll(w | FAST_SENT);
             sum += cf[b];
-            g |= fgw[b];
+            ia |= ab[b].a;
+            ib |= ab[b].b;
             w &= w - 1;
         }
         for (; w; w &= w - 1) {
             size_t b = (size_t)__builtin_ctzll(w);
             sum += cf[b];
-            g |= fgw[b];
+            ia |= ab[b].a;
+            ib |= ab[b].b;
         }
         w = x1;
         for (int u = 0; u < FAST_K1; u++) {
             size_t b = 64 + (size_t)__builtin_ctzll(w | FAST_SENT);
             sum += cf[b];
-            g |= fgw[b];
+            ia |= ab[b].a;
+            ib |= ab[b].b;
             w &= w - 1;
         }
         for (; w; w &= w - 1) {
             size_t b = 64 + (size_t)__builtin_ctzll(w);
             sum += cf[b];
-            g |= fgw[b];
+            ia |= ab[b].a;
+            ib |= ab[b].b;
         }
-        const uint64_t *pv = fpiv + s * 3;
-        uint64_t p[3] = {x0 & pv[0], x1 & pv[1], g & pv[2]};
-        if (p[0] | p[1] | p[2]) {
-            const uint32_t *poff = m->fpoff + s * (FAST_BITS + 1);
-            const fast_inter *fi = m->finter + s * ninter;
-            for (size_t v = 0; v < 3; v++)
-                for (uint64_t x = p[v]; x; x &= x - 1) {
-                    size_t b = v * 64 + (size_t)__builtin_ctzll(x);
-                    for (uint32_t k = poff[b]; k < poff[b + 1]; k++)
-                        if (!((fi[k].m[0] & ~x0) | (fi[k].m[1] & ~x1) | (fi[k].m[2] & ~g))) sum += fi[k].cf;
-                }
-        }
+        /* interactions whose members are all present, in order */
+        for (uint64_t h = ia & ib; h; h &= h - 1) sum += fic[s * 64 + (size_t)__builtin_ctzll(h)];
         sum += fcnt[s * (cm + 1) + (count < cm ? count : cm)];
         out[i] = sum;
         if (pay) pay[i] = sum / norm * keepf;
