@@ -28,9 +28,10 @@ static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"}
 
 /* Fast scorer layout (scores only, see score_fast()): category c in word c / 63, bit c % 63 of two
  * words (at most 126 categories: bit 63 of each word is a sentinel with a zero coefficient). Interactions
- * of a segment with a non-zero coefficient (at most 64, each of one or two distinct members) are bits of
+ * of a segment with a non-zero coefficient (at most 32, each of one or two distinct members) are bits of
  * a word in the order score_people() adds them; a person's interaction k fires when bit k is set both in
- * A (its first member is present) and in B (its second member is present, or it has one member only). */
+ * A (its first member is present) and in B (its second member is present, or it has one member only),
+ * kept as the low and high halves of one word. */
 #define FAST_CATS 128
 #define FAST_MAXCAT 126
 #define FAST_POS(c) (((c) / 63) * 64 + (c) % 63)
@@ -40,9 +41,9 @@ typedef struct fast_demo {
     uint64_t flags; /* DISABLED | ORIGDS << 1 | MEDICAID << 2 (0 in demographic-only segments) */
 } fast_demo;
 
-typedef struct fast_ab {
-    uint64_t a, b; /* interactions whose first (second) member this category or flag set provides */
-} fast_ab;
+/* Interactions whose first member (bits 0-31) or second member (bits 32-63) a category or flag set
+ * provides. */
+typedef uint64_t fast_ab;
 
 typedef struct edit_rule {
     uint8_t sex;
@@ -91,7 +92,7 @@ struct ncm_risk_model {
     double *fcf;         /* nseg * FAST_CATS: category coefficient in the fast layout (0 when none) */
     fast_ab *fab;        /* nseg * FAST_CATS: interaction members each category provides */
     fast_ab *fflab;      /* nseg * 8: interaction members each flag set provides */
-    double *fic;         /* nseg * 64: interaction coefficients in scoring order */
+    double *fic;         /* nseg * 32: interaction coefficients in scoring order */
     fast_demo *fdemo;    /* nseg * NKEY */
     double *fcnt;        /* nseg * (count_max + 1): coefficient by min(count, count_max), [0] = 0 */
     uint64_t *fkeep;     /* nseg: ~0, or 0 for demographic-only segments */
@@ -299,20 +300,20 @@ static ncm_status build_fast(ncm_risk_model *m)
     m->fast = 0;
     if (m->ncat > FAST_MAXCAT) return NCM_OK;
     const size_t nseg = m->nseg, nfw = m->nfw, nbits = nfw * 64, cm = m->count_max;
-    /* at most 64 scored interactions per segment, each of at most two distinct members */
+    /* at most 32 scored interactions per segment, each of at most two distinct members */
     for (size_t s = 0; s < nseg; s++) {
         size_t k = 0;
         for (uint32_t q = 0; q < m->ninter; q++) {
             if (m->coef0[s * m->nterm + m->inter_term[q]] == 0) continue;
             uint32_t nm = 0;
             for (size_t v = 0; v < nfw; v++) nm += popcount64(m->inter_mask[(size_t)q * nfw + v]);
-            if (nm > 2 || ++k > 64) return NCM_OK;
+            if (nm > 2 || ++k > 32) return NCM_OK;
         }
     }
     m->fcf = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcf);
     m->fab = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fab);
     m->fflab = ncmi_calloc(nseg * 8, sizeof *m->fflab);
-    m->fic = ncmi_calloc(nseg * 64, sizeof *m->fic);
+    m->fic = ncmi_calloc(nseg * 32, sizeof *m->fic);
     m->fdemo = ncmi_malloc_array(nseg * NKEY, sizeof *m->fdemo);
     m->fcnt = ncmi_calloc(nseg * (cm + 1), sizeof *m->fcnt);
     m->fkeep = ncmi_calloc(nseg, sizeof *m->fkeep);
@@ -342,30 +343,26 @@ static ncm_status build_fast(ncm_risk_model *m)
                 double c = cf0[m->inter_term[q]];
                 if (c == 0) continue;
                 const uint64_t bit = (uint64_t)1 << nf;
-                m->fic[s * 64 + nf++] = c;
+                m->fic[s * 32 + nf++] = c;
                 const uint64_t *im = m->inter_mask + (size_t)q * nfw;
                 int slot = 0;
                 for (size_t x = 0; x < nbits; x++) {
                     if (!GETBIT(im, x)) continue;
                     /* member x provides slot a (first) or b (second) of this interaction */
-                    if (x < m->ncat) {
-                        fast_ab *e = &ab[FAST_POS(x)];
-                        if (slot) e->b |= bit; else e->a |= bit;
-                    } else if (x < (size_t)m->ncat + m->ngroup) {
+                    const uint64_t sb = slot ? bit << 32 : bit;
+                    if (x < m->ncat) ab[FAST_POS(x)] |= sb;
+                    else if (x < (size_t)m->ncat + m->ngroup) {
                         for (uint32_t cc = 0; cc < m->ncat; cc++)
-                            if (GETBIT(m->group_mask + (x - m->ncat) * m->nw, cc)) {
-                                fast_ab *e = &ab[FAST_POS(cc)];
-                                if (slot) e->b |= bit; else e->a |= bit;
-                            }
+                            if (GETBIT(m->group_mask + (x - m->ncat) * m->nw, cc)) ab[FAST_POS(cc)] |= sb;
                     } else {
                         unsigned f = (unsigned)(x - m->ncat - m->ngroup);
                         for (unsigned v = 0; v < 8; v++)
-                            if ((v >> f) & 1u) { if (slot) fl[v].b |= bit; else fl[v].a |= bit; }
+                            if ((v >> f) & 1u) fl[v] |= sb;
                     }
                     slot++;
                 }
                 if (slot == 1)
-                    for (unsigned v = 0; v < 8; v++) fl[v].b |= bit; /* one member: the second is always there */
+                    for (unsigned v = 0; v < 8; v++) fl[v] |= bit << 32; /* one member: the second is always there */
             }
     }
     m->fast = 1;
@@ -1207,7 +1204,7 @@ static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx,
         const uint64_t x0 = c[0] & ~d[0] & keep, x1 = c[1] & ~d[1] & keep;
         const double *cf = fcf + s * FAST_CATS;
         const fast_ab *ab = fab + s * FAST_CATS, *fl = fflab + s * 8 + dm->flags;
-        uint64_t ia = fl->a, ib = fl->b;
+        uint64_t iab = *fl;
         size_t count = (size_t)__builtin_popcountll(x0) + (size_t)__builtin_popcountll(x1);
         /* the set bits in order: the first FAST_K0 (FAST_K1) without a branch (an empty word gives the
          * sentinel, whose coefficient is 0 and which provides nothing), then a loop for the rest */
@@ -1215,32 +1212,28 @@ static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx,
         for (int u = 0; u < FAST_K0; u++) {
             size_t b = (size_t)__builtin_ctzll(w | FAST_SENT);
             sum += cf[b];
-            ia |= ab[b].a;
-            ib |= ab[b].b;
+            iab |= ab[b];
             w &= w - 1;
         }
         for (; w; w &= w - 1) {
             size_t b = (size_t)__builtin_ctzll(w);
             sum += cf[b];
-            ia |= ab[b].a;
-            ib |= ab[b].b;
+            iab |= ab[b];
         }
         w = x1;
         for (int u = 0; u < FAST_K1; u++) {
             size_t b = 64 + (size_t)__builtin_ctzll(w | FAST_SENT);
             sum += cf[b];
-            ia |= ab[b].a;
-            ib |= ab[b].b;
+            iab |= ab[b];
             w &= w - 1;
         }
         for (; w; w &= w - 1) {
             size_t b = 64 + (size_t)__builtin_ctzll(w);
             sum += cf[b];
-            ia |= ab[b].a;
-            ib |= ab[b].b;
+            iab |= ab[b];
         }
         /* interactions whose members are all present, in order */
-        for (uint64_t h = ia & ib; h; h &= h - 1) sum += fic[s * 64 + (size_t)__builtin_ctzll(h)];
+        for (uint64_t h = iab & (iab >> 32) & 0xFFFFFFFFu; h; h &= h - 1) sum += fic[s * 32 + (size_t)__builtin_ctzll(h)];
         sum += fcnt[s * (cm + 1) + (count < cm ? count : cm)];
         out[i] = sum;
         if (pay) pay[i] = sum / norm * keepf;
@@ -1320,7 +1313,11 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         for (uint32_t s = 0; s < m->nseg; s++)
             if (!strcmp(sv, nm(&m->rb, m->seg_name[s]))) { segmap[k] = s; break; }
     }
-    if (m->nseg > 1)
+    /* every person's segment must be one of the model's: look at the people only when some segment value
+     * of the population is not */
+    int seg_unmapped = !segid;
+    for (size_t k = 0; k < nsegtext; k++) seg_unmapped |= segmap[k] == NCMI_NONE;
+    if (m->nseg > 1 && seg_unmapped)
         for (size_t i = 0; i < n; i++)
             if (!segid || segmap[segid[i]] == NCMI_NONE) {
                 const char *sv = segid ? ncm_population_text_value(pop, NCM_TEXT_SEGMENT, segid[i]) : "";
