@@ -27,13 +27,13 @@ enum { FLAG_DISABLED, FLAG_ORIGDS, FLAG_MEDICAID, NFLAGS };
 static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"};
 
 /* Fast scorer layout (scores only, see score_fast()): category c in word c / 63, bit c % 63 of two
- * words (at most 126 categories: bit 63 of each word is a sentinel with a zero coefficient). Interactions
+ * words (at most 125 categories: bit 63 of each word is a sentinel, bit 126 FAST_EDIT with a zero coefficient). Interactions
  * of a segment with a non-zero coefficient (at most 32, each of one or two distinct members) are bits of
  * a word in the order score_people() adds them; a person's interaction k fires when bit k is set both in
  * A (its first member is present) and in B (its second member is present, or it has one member only),
  * kept as the low and high halves of one word. */
 #define FAST_CATS 128
-#define FAST_MAXCAT 126
+#define FAST_MAXCAT 125
 #define FAST_POS(c) (((c) / 63) * 64 + (c) % 63)
 
 typedef struct fast_demo {
@@ -1141,6 +1141,9 @@ typedef uint64_t fast_v2 __attribute__((vector_size(16)));
 /* FAST_SLOW, in word 1 of a code's descendants (bit 127 of the fast layout, never a category), marks a
  * code that needs score_people(): an age/sex edit, or a category under a requires rule. */
 #define FAST_SLOW ((uint64_t)1 << 63)
+/* FAST_EDIT, in word 1 of a code's descendants (bit 126 of the fast layout, never a category: at most 125
+ * categories), marks a code with age/sex edits: its set depends on the person (fast_edit_set()). */
+#define FAST_EDIT ((uint64_t)1 << 62)
 #define FAST_SENT ((uint64_t)1 << 63) /* the sentinel bit of words 0 and 1 */
 #ifndef FAST_K0
 #define FAST_K0 6 /* set bits of word 0 visited without a branch (the benchmark averages 5 categories) */
@@ -1154,7 +1157,34 @@ typedef struct fast_args {
     const char *cats, *descs;  /* per set: fast_v2 categories, fast_v2 union of their descendants */
     double *pay;               /* payment scores or NULL */
     double norm, keepf;
+    size_t edit_off;           /* offset of the FAST_EDIT marker set */
+    const uint32_t *ealt;      /* per distinct code with edits: its first entry in altoff */
+    const uint16_t *altoff;    /* set offset of each edit rule of the code, then of the code without edits */
 } fast_args;
+
+/* The masks of person i (sex sx, age a) with the codes with edits resolved: the first edit rule that
+ * applies, as in score_people(), or the code's own categories. */
+static __attribute__((noinline)) void fast_edit_masks(const score_ctx *cx, const fast_args *fa, size_t i, unsigned sx,
+                                                      unsigned a, fast_v2 *cp, fast_v2 *dp)
+{
+    const ncm_risk_model *m = cx->m;
+    fast_v2 c = {0, 0}, d = {0, 0};
+    for (uint64_t j = cx->dxoff[i], j1 = cx->dxoff[i + 1]; j < j1; j++) {
+        uint32_t id = cx->dxid[j];
+        size_t off = fa->fcode[id];
+        if (off == fa->edit_off) {
+            uint32_t cid = cx->pc_code[id], k = 0;
+            const edit_rule *e = m->edits + m->edit_off[cid], *ee = m->edits + m->edit_off[cid + 1];
+            for (; e < ee; e++, k++)
+                if ((!e->sex || e->sex == sx) && (e->lo < 0 || (int)a >= e->lo) && (e->hi < 0 || (int)a <= e->hi)) break;
+            off = fa->altoff[fa->ealt[id] + k];
+        }
+        c |= *(const fast_v2 *)(const void *)(fa->cats + off);
+        d |= *(const fast_v2 *)(const void *)(fa->descs + off);
+    }
+    *cp = c;
+    *dp = d;
+}
 
 /* Scores only (no result), for models with at most 126 categories and 61 groups: the same additions in
  * the same order as score_people() (terms with a zero coefficient left out, see build_fast()), with the
@@ -1195,6 +1225,9 @@ static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx,
                 c |= *(const fast_v2 *)(const void *)(cats + off);
                 d |= *(const fast_v2 *)(const void *)(descs + off);
             }
+        if (d[1] >> 62) {
+            if (d[1] & FAST_EDIT) fast_edit_masks(cx, fa, i, sx, a, &c, &d); /* again, edits resolved */
+        }
         if (d[1] & FAST_SLOW) {
             score_range_generic(cx, i, i + 1);
             if (pay) pay[i] = out[i] / norm * keepf;
@@ -1298,7 +1331,8 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
     void *fsets = NULL;
-    uint16_t *fcode = NULL;
+    uint16_t *fcode = NULL, *altoff = NULL;
+    uint32_t *ealt = NULL;
     int fused_pay = 0;
     ncm_risk_result *r = NULL;
     size_t tcap = 0;
@@ -1445,32 +1479,67 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         if (!rep && m->fast)
             for (size_t k = 0; k < ndx; k++)
                 if ((pc_flag[k] & 0x3FFFFFFFu) + (size_t)1 > nsets) nsets = (pc_flag[k] & 0x3FFFFFFFu) + (size_t)1;
-        if (!rep && m->fast && (nsets + 1) * sizeof(fast_v2) <= UINT16_MAX) {
-            /* the category sets in the fast layout (the last one FAST_SLOW), 16-byte aligned, and the byte
-             * offset of its set for each code */
-            const size_t sb = (nsets + 1) * sizeof(fast_v2);
+        /* alternatives of the codes with edits: one set per edit rule, then the code's own */
+        size_t nalt = 0;
+        if (!rep && m->fast)
+            for (size_t k = 0; k < ndx; k++)
+                if (pc_code[k] != NCMI_NONE) nalt += m->edit_off[pc_code[k] + 1] - m->edit_off[pc_code[k]] + (size_t)1;
+        const size_t ntot = nsets + 2 + nalt; /* sets, FAST_SLOW, FAST_EDIT, alternatives */
+        if (!rep && m->fast && ntot * sizeof(fast_v2) <= UINT16_MAX) {
+            /* the category sets in the fast layout, 16-byte aligned, and the byte offset of its set for
+             * each code */
+            const size_t sb = ntot * sizeof(fast_v2);
             fsets = ncmi_malloc(2 * sb + 16);
             fcode = ncmi_malloc_array(ndx + 1, sizeof *fcode);
-            if (!fsets || !fcode) { st = ncmi_nomem("risk scores"); goto fail; }
+            ealt = ncmi_malloc_array(ndx + 1, sizeof *ealt);
+            altoff = ncmi_malloc_array(nalt + 1, sizeof *altoff);
+            if (!fsets || !fcode || !ealt || !altoff) { st = ncmi_nomem("risk scores"); goto fail; }
             char *cats = (char *)fsets + ((16 - (uintptr_t)fsets % 16) % 16), *descs = cats + sb;
-            for (size_t k = 0; k <= nsets; k++) {
-                uint64_t w[4] = {0, 0, 0, k == nsets ? FAST_SLOW : 0};
-                for (uint32_t c = 0; c < m->ncat && k < nsets; c++) {
-                    uint32_t f = FAST_POS(c);
-                    if (GETBIT(pc_mask + k * 2 * m->nw, c)) SETBIT(w, f);
-                    if (GETBIT(pc_mask + k * 2 * m->nw + m->nw, c)) SETBIT(w + 2, f);
-                }
+            for (size_t k = 0; k < nsets + 2; k++) {
+                uint64_t w[4] = {0, 0, 0, 0};
+                if (k < nsets)
+                    for (uint32_t c = 0; c < m->ncat; c++) {
+                        if (GETBIT(pc_mask + k * 2 * m->nw, c)) SETBIT(w, FAST_POS(c));
+                        if (GETBIT(pc_mask + k * 2 * m->nw + m->nw, c)) SETBIT(w + 2, FAST_POS(c));
+                    }
+                if (k == nsets) w[3] = FAST_SLOW;
+                if (k == nsets + 1) w[3] = FAST_EDIT;
                 fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
                 memcpy(cats + k * sizeof a, &a, sizeof a);
                 memcpy(descs + k * sizeof b, &b, sizeof b);
             }
+            size_t na = 0;
             for (size_t k = 0; k < ndx; k++) {
                 uint32_t sid = pc_flag[k] & 0x3FFFFFFFu;
                 const uint64_t *cm = pc_mask + (size_t)sid * 2 * m->nw;
-                int slow = pc_code[k] != NCMI_NONE || (cm[0] & m->freq[0]) || (m->nw > 1 && (cm[1] & m->freq[1]));
+                int slow = (cm[0] & m->freq[0]) || (m->nw > 1 && (cm[1] & m->freq[1]));
                 fcode[k] = (uint16_t)((slow ? nsets : sid) * sizeof(fast_v2));
+                if (pc_code[k] == NCMI_NONE) continue;
+                fcode[k] = (uint16_t)((nsets + 1) * sizeof(fast_v2));
+                ealt[k] = (uint32_t)na;
+                const uint32_t cid = pc_code[k], r0 = m->edit_off[cid], r1 = m->edit_off[cid + 1];
+                for (uint32_t r = r0; r <= r1; r++) {
+                    /* rule r's categories, or (r == r1) the code's own, with their descendants */
+                    const uint32_t *cl = r < r1 ? m->edit_cats + m->edits[r].cat_off : pc_cats + pc_off[k];
+                    const uint32_t ncl = r < r1 ? m->edits[r].ncat : pc_off[k + 1] - pc_off[k];
+                    uint64_t w[4] = {0, 0, 0, 0};
+                    int rq = 0;
+                    for (uint32_t q = 0; q < ncl; q++) {
+                        SETBIT(w, FAST_POS(cl[q]));
+                        rq |= (int)GETBIT(m->freq, cl[q]);
+                        for (uint32_t x = 0; x < m->ncat; x++)
+                            if (GETBIT(m->hmask + (size_t)cl[q] * m->nw, x)) SETBIT(w + 2, FAST_POS(x));
+                    }
+                    if (rq) w[3] |= FAST_SLOW;
+                    const size_t sidx = nsets + 2 + na;
+                    fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
+                    memcpy(cats + sidx * sizeof a, &a, sizeof a);
+                    memcpy(descs + sidx * sizeof b, &b, sizeof b);
+                    altoff[na++] = (uint16_t)(sidx * sizeof(fast_v2));
+                }
             }
-            fast_args fa = {fcode, cats, descs, payment, o.normalization, 1.0 - o.coding_intensity};
+            fast_args fa = {fcode, cats, descs, payment, o.normalization, 1.0 - o.coding_intensity,
+                            (nsets + 1) * sizeof(fast_v2), ealt, altoff};
             score_fast(&cx, &fa);
             fused_pay = 1;
         } else if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1, 0, n) : score_people(&cx, 1, 1, 0, 0, n);
@@ -1538,6 +1607,8 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     ncmi_free(scratch);
     ncmi_free(fsets);
     ncmi_free(fcode);
+    ncmi_free(ealt);
+    ncmi_free(altoff);
     return NCM_OK;
 fail:
     ncmi_free(segmap);
@@ -1553,6 +1624,8 @@ fail:
     ncmi_free(scratch);
     ncmi_free(fsets);
     ncmi_free(fcode);
+    ncmi_free(ealt);
+    ncmi_free(altoff);
     ncmi_free(unknown);
     ncm_risk_result_free(r);
     return st;
