@@ -1475,17 +1475,19 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
                         unk_occ, unknown, want_terms, r, &tcap, 0, direct ? direct : scratch, feat, drop, 0};
         int rep = want != 0;
+        /* the fast scorer: scores only, or with a result without terms (the unknown codes counted apart) */
+        const int fastok = m->fast && !want_terms;
         size_t nsets = 0;
-        if (!rep && m->fast)
+        if (fastok)
             for (size_t k = 0; k < ndx; k++)
                 if ((pc_flag[k] & 0x3FFFFFFFu) + (size_t)1 > nsets) nsets = (pc_flag[k] & 0x3FFFFFFFu) + (size_t)1;
         /* alternatives of the codes with edits: one set per edit rule, then the code's own */
         size_t nalt = 0;
-        if (!rep && m->fast)
+        if (fastok)
             for (size_t k = 0; k < ndx; k++)
                 if (pc_code[k] != NCMI_NONE) nalt += m->edit_off[pc_code[k] + 1] - m->edit_off[pc_code[k]] + (size_t)1;
         const size_t ntot = nsets + 2 + nalt; /* sets, FAST_SLOW, FAST_EDIT, alternatives */
-        if (!rep && m->fast && ntot * sizeof(fast_v2) <= UINT16_MAX) {
+        if (fastok && ntot * sizeof(fast_v2) <= UINT16_MAX) {
             /* the category sets in the fast layout, 16-byte aligned, and the byte offset of its set for
              * each code */
             const size_t sb = ntot * sizeof(fast_v2);
@@ -1538,10 +1540,23 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
                     altoff[na++] = (uint16_t)(sidx * sizeof(fast_v2));
                 }
             }
-            fast_args fa = {fcode, cats, descs, payment, o.normalization, 1.0 - o.coding_intensity,
+            /* with a result, the payment scores are written at the end (outputs stay unchanged on failure) */
+            fast_args fa = {fcode, cats, descs, rep ? NULL : payment, o.normalization, 1.0 - o.coding_intensity,
                             (nsets + 1) * sizeof(fast_v2), ealt, altoff};
             score_fast(&cx, &fa);
-            fused_pay = 1;
+            fused_pay = !rep;
+            cx.unk_total = 0;
+            if (rep && dxoff && dxid)
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t u = 0;
+                    for (uint64_t j = dxoff[i]; j < dxoff[i + 1]; j++) {
+                        uint32_t id = dxid[j], k = (pc_flag[id] >> 30) & 1u;
+                        u += k;
+                        unk_occ[id] += k;
+                    }
+                    unknown[i] = u;
+                    cx.unk_total += u;
+                }
         } else if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1, 0, n) : score_people(&cx, 1, 1, 0, 0, n);
         else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1, 0, n) : score_people(&cx, 2, 2, 0, 0, n);
         else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1, 0, n) : score_people(&cx, 2, 3, 0, 0, n);

@@ -1134,8 +1134,9 @@ static void free_pool(char **pool, size_t n)
 
 /* n people with random ages (edges often), sexes, segments, OREC, Medicaid and 0 to 24 codes from pool.
  * Raw scores without a result must equal, bit for bit, those with terms, and both the terms'
- * coefficients added in the order they are listed; payment scores must be raw / 1.146 * (1 - 0.059). */
-static void fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool, const char *const *segs, size_t nsegs,
+ * coefficients added in the order they are listed; payment scores must be raw / 1.146 * (1 - 0.059); a
+ * result without terms must report the same unknown codes. Returns the number of unknown codes. */
+static uint64_t fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool, const char *const *segs, size_t nsegs,
                               size_t n)
 {
     static const int edge_ages[] = {0, 5, 6, 17, 18, 19, 34, 35, 44, 45, 54, 55, 59, 60, 64, 65, 66, 69, 70, 74, 75, 94, 95, 96, 120, 130};
@@ -1168,6 +1169,28 @@ static void fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool
     if (ncm_risk_score(m, pop, &o, raw1, pay1, n, &r)) fail_msg("%s", ncm_last_error());
     if (ncm_risk_score(m, pop, &o, raw2, pay2, n, NULL)) fail_msg("%s", ncm_last_error());
     if (ncm_risk_score(m, pop, &o, NULL, raw3, n, NULL)) fail_msg("%s", ncm_last_error()); /* payment only */
+    /* a result without terms (the fast scorer with the unknown-code report) */
+    double *raw4 = malloc(n * sizeof *raw4), *pay4 = malloc(n * sizeof *pay4);
+    ncm_risk_options o2 = o;
+    o2.flags = NCM_RISK_NO_TERMS;
+    ncm_risk_result *r2 = NULL;
+    if (ncm_risk_score(m, pop, &o2, raw4, pay4, n, &r2)) fail_msg("%s", ncm_last_error());
+    assert_memory_equal(raw4, raw1, n * sizeof *raw1);
+    assert_memory_equal(pay4, pay1, n * sizeof *pay1);
+    assert_memory_equal(ncm_risk_result_unknown(r2), ncm_risk_result_unknown(r), n * sizeof(uint32_t));
+    assert_int_equal(ncm_risk_result_unknown_total(r2), ncm_risk_result_unknown_total(r));
+    assert_int_equal(ncm_risk_result_unknown_code_count(r2), ncm_risk_result_unknown_code_count(r));
+    for (size_t k = 0; k < ncm_risk_result_unknown_code_count(r); k++) {
+        const char *c1, *c2;
+        uint64_t o1, oc2;
+        assert_int_equal(ncm_risk_result_unknown_code(r, k, &c1, &o1), NCM_OK);
+        assert_int_equal(ncm_risk_result_unknown_code(r2, k, &c2, &oc2), NCM_OK);
+        assert_string_equal(c1, c2);
+        assert_int_equal(o1, oc2);
+    }
+    ncm_risk_result_free(r2);
+    free(raw4);
+    free(pay4);
     size_t fired = 0;
     for (size_t i = 0; i < n; i++) {
         size_t k;
@@ -1185,6 +1208,7 @@ static void fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool
             fail_msg("person %zu: payment %.17g / %.17g / %.17g, expected %.17g", i, pay1[i], pay2[i], raw3[i], want);
     }
     assert_true(fired > n); /* the people do fire terms */
+    uint64_t unknown = ncm_risk_result_unknown_total(r);
     ncm_risk_result_free(r);
     ncm_population_free(pop);
     for (size_t i = 0; i < n; i++) {
@@ -1199,6 +1223,7 @@ static void fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool
     free(raw3);
     free(pay1);
     free(pay2);
+    return unknown;
 }
 
 static void test_fast_matches_explained(void **state)
@@ -1211,7 +1236,7 @@ static void test_fast_matches_explained(void **state)
     ncm_risk_model *m = NULL;
     assert_int_equal(ncm_risk_model_read(TD("toy_model.csv"), &m), NCM_OK);
     char **pool = code_pool(NULL, toy_codes, sizeof toy_codes / sizeof toy_codes[0], &npool);
-    fast_vs_explained(m, pool, npool, toy_segs, 2, 5000);
+    assert_true(fast_vs_explained(m, pool, npool, toy_segs, 2, 5000) > 0);
     free_pool(pool, npool);
     ncm_risk_model_free(m);
     if (!have_cms()) { skip(); return; }
@@ -1227,7 +1252,7 @@ static void test_fast_matches_explained(void **state)
     char **pool2 = code_pool(NULL, dense, sizeof dense / sizeof dense[0], &npool2);
     for (int v = 0; v < 2; v++) {
         if (ncm_risk_model_cms_hcc(CMS_DIR, v ? NCM_CMS_HCC_V28 : NCM_CMS_HCC_V24, &m)) fail_msg("%s", ncm_last_error());
-        fast_vs_explained(m, pool, npool, cms_segs, 9, 20000);
+        assert_true(fast_vs_explained(m, pool, npool, cms_segs, 9, 20000) > 0);
         fast_vs_explained(m, pool2, npool2, cms_segs, 9, 20000);
         ncm_risk_model_free(m);
     }
