@@ -2,7 +2,10 @@
  *
  * Loaders fill a builder (ncmi_rb: source records with names, file and line) which ncmi_risk_compile()
  * turns into bitset tables. Scoring maps each distinct diagnosis code of the population once, then scores
- * people with id lookups and word-wide bit operations. */
+ * people with id lookups and word-wide bit operations: score_people() (every case, and the terms) or, for
+ * models that fit its layout (at most 125 categories, at most 32 interactions of one or two members per
+ * segment, as CMS-HCC V24 and V28) and calls without terms, score_fast(), which adds the same terms in
+ * the same order and so gives the same bits (tests/test_risk.c, test_fast_matches_explained). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
