@@ -1286,7 +1286,6 @@ __attribute__((target("popcnt,bmi"))) static void score_fast_bmi(score_ctx *cx, 
 static void score_fast(score_ctx *cx, const fast_args *fa)
 {
 #ifdef FAST_X86
-    __builtin_cpu_init();
     if (__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi")) {
         score_fast_bmi(cx, fa);
         return;
