@@ -1157,7 +1157,7 @@ typedef uint64_t fast_v2 __attribute__((vector_size(16)));
 
 typedef struct fast_args {
     const uint16_t *fcode;     /* per distinct code: byte offset of its set in cats and descs */
-    const char *cats, *descs;  /* per set: fast_v2 categories, fast_v2 union of their descendants */
+    const char *cats, *descs;  /* per set: fast_v2 categories, fast_v2 what they drop (hmask union) */
     double *pay;               /* payment scores or NULL */
     double norm, keepf;
     size_t edit_off;           /* offset of the FAST_EDIT marker set */
@@ -1523,7 +1523,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
                 ealt[k] = (uint32_t)na;
                 const uint32_t cid = pc_code[k], r0 = m->edit_off[cid], r1 = m->edit_off[cid + 1];
                 for (uint32_t r = r0; r <= r1; r++) {
-                    /* rule r's categories, or (r == r1) the code's own, with their descendants */
+                    /* rule r's categories, or (r == r1) the code's own, with what they drop (hmask) */
                     const uint32_t *cl = r < r1 ? m->edit_cats + m->edits[r].cat_off : pc_cats + pc_off[k];
                     const uint32_t ncl = r < r1 ? m->edits[r].ncat : pc_off[k + 1] - pc_off[k];
                     uint64_t w[4] = {0, 0, 0, 0};
