@@ -2,7 +2,10 @@
  *
  * Loaders fill a builder (ncmi_rb: source records with names, file and line) which ncmi_risk_compile()
  * turns into bitset tables. Scoring maps each distinct diagnosis code of the population once, then scores
- * people with id lookups and word-wide bit operations. */
+ * people with id lookups and word-wide bit operations: score_people() (every case, and the terms) or, for
+ * models that fit its layout (at most 125 categories, at most 32 interactions of one or two members per
+ * segment, as CMS-HCC V24 and V28) and calls without terms, score_fast(), which adds the same terms in
+ * the same order and so gives the same bits (tests/test_risk.c, test_fast_matches_explained). */
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -25,6 +28,25 @@ const char *const ncmi_rb_kind_names[NCMI_RB_NKINDS] = {
 
 enum { FLAG_DISABLED, FLAG_ORIGDS, FLAG_MEDICAID, NFLAGS };
 static const char *const flag_names[NFLAGS] = {"DISABLED", "ORIGDS", "MEDICAID"};
+
+/* Fast scorer layout (scores only, see score_fast()): category c in word c / 63, bit c % 63 of two
+ * words (at most 125 categories: bit 63 of each word is a sentinel, bit 126 FAST_EDIT with a zero coefficient). Interactions
+ * of a segment with a non-zero coefficient (at most 32, each of one or two distinct members) are bits of
+ * a word in the order score_people() adds them; a person's interaction k fires when bit k is set both in
+ * A (its first member is present) and in B (its second member is present, or it has one member only),
+ * kept as the low and high halves of one word. */
+#define FAST_CATS 128
+#define FAST_MAXCAT 125
+#define FAST_POS(c) (((c) / 63) * 64 + (c) % 63)
+
+typedef struct fast_demo {
+    double sum;     /* demo_sum of the key */
+    uint64_t flags; /* DISABLED | ORIGDS << 1 | MEDICAID << 2 (0 in demographic-only segments) */
+} fast_demo;
+
+/* Interactions whose first member (bits 0-31) or second member (bits 32-63) a category or flag set
+ * provides. */
+typedef uint64_t fast_ab;
 
 typedef struct edit_rule {
     uint8_t sex;
@@ -69,6 +91,16 @@ struct ncm_risk_model {
     uint32_t *demo_off;  /* nseg * (NKEY + 1) */
     uint32_t *demo_terms;
     double *demo_sum;    /* nseg * NKEY: sum of the cell coefficients of each key, in cell order */
+    /* fast scorer tables (fast != 0: at most 128 categories and 61 groups) */
+    int fast;
+    double *fcf;         /* nseg * FAST_CATS: category coefficient in the fast layout (0 when none) */
+    fast_ab *fab;        /* nseg * FAST_CATS: interaction members each category provides */
+    fast_ab *fflab;      /* nseg * 8: interaction members each flag set provides */
+    double *fic;         /* nseg * 32: interaction coefficients in scoring order */
+    fast_demo *fdemo;    /* nseg * NKEY */
+    double *fcnt;        /* nseg * (count_max + 1): coefficient by min(count, count_max), [0] = 0 */
+    uint64_t *fkeep;     /* nseg: ~0, or 0 for demographic-only segments */
+    uint64_t freq[2];    /* categories that have a requires rule */
 };
 
 struct ncm_risk_result {
@@ -221,6 +253,13 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->demo_off);
     ncmi_free(m->demo_terms);
     ncmi_free(m->demo_sum);
+    ncmi_free(m->fcf);
+    ncmi_free(m->fab);
+    ncmi_free(m->fflab);
+    ncmi_free(m->fic);
+    ncmi_free(m->fdemo);
+    ncmi_free(m->fcnt);
+    ncmi_free(m->fkeep);
 }
 
 void ncm_risk_model_free(ncm_risk_model *m)
@@ -253,6 +292,85 @@ static int cell_matches(const ncmi_rb_item *c, unsigned sex, unsigned age, unsig
     if (c->origds >= 0 && c->origds != origds) return 0;
     if (c->disabled >= 0 && c->disabled != disabled) return 0;
     return 1;
+}
+
+/* Tables of the fast scorer (score_fast()): per segment, the category coefficients, the interaction
+ * members each category (directly or through its groups) and each flag set provides, the interaction and
+ * count coefficients, and the cell sums with the person's flags. Terms with a zero coefficient are left
+ * out: adding +0 or -0 to a sum that is never -0 (it starts from a sum of cells that starts at +0) leaves
+ * it unchanged, so both scorers give the same bits. Models the layout cannot hold keep fast = 0. */
+static ncm_status build_fast(ncm_risk_model *m)
+{
+    m->fast = 0;
+    if (m->ncat > FAST_MAXCAT) return NCM_OK;
+    const size_t nseg = m->nseg, nfw = m->nfw, nbits = nfw * 64, cm = m->count_max;
+    /* at most 32 scored interactions per segment, each of at most two distinct members */
+    for (size_t s = 0; s < nseg; s++) {
+        size_t k = 0;
+        for (uint32_t q = 0; q < m->ninter; q++) {
+            if (m->coef0[s * m->nterm + m->inter_term[q]] == 0) continue;
+            uint32_t nm = 0;
+            for (size_t v = 0; v < nfw; v++) nm += popcount64(m->inter_mask[(size_t)q * nfw + v]);
+            if (nm > 2 || ++k > 32) return NCM_OK;
+        }
+    }
+    m->fcf = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fcf);
+    m->fab = ncmi_calloc(nseg * FAST_CATS, sizeof *m->fab);
+    m->fflab = ncmi_calloc(nseg * 8, sizeof *m->fflab);
+    m->fic = ncmi_calloc(nseg * 32, sizeof *m->fic);
+    m->fdemo = ncmi_malloc_array(nseg * NKEY, sizeof *m->fdemo);
+    m->fcnt = ncmi_calloc(nseg * (cm + 1), sizeof *m->fcnt);
+    m->fkeep = ncmi_calloc(nseg, sizeof *m->fkeep);
+    if (!m->fcf || !m->fab || !m->fflab || !m->fic || !m->fdemo || !m->fcnt || !m->fkeep) return ncmi_nomem("risk fast tables");
+    for (uint32_t r = 0; r < m->nreq; r++) m->freq[m->req_cat[r] >> 6] |= (uint64_t)1 << (m->req_cat[r] & 63);
+    for (size_t s = 0; s < nseg; s++) {
+        const double *cf0 = m->coef0 + s * m->nterm;
+        m->fkeep[s] = (m->seg_flags[s] & NCM_RISK_SEGMENT_DEMOGRAPHIC_ONLY) ? 0 : ~(uint64_t)0;
+        for (uint32_t c = 0; c < m->ncat; c++) m->fcf[s * FAST_CATS + FAST_POS(c)] = cf0[c];
+        for (unsigned sx = 0; sx < 3; sx++)
+            for (unsigned a = 0; a < NAGE; a++)
+                for (unsigned mc = 0; mc < 2; mc++)
+                    for (unsigned oc = 0; oc < 4; oc++) {
+                        size_t key = DKEY(sx, a, mc, oc);
+                        unsigned disabled = a < 65 && oc != 0, origds = (oc == 1 || oc == 3) && !disabled;
+                        fast_demo *d = &m->fdemo[s * NKEY + key];
+                        d->sum = m->demo_sum[s * NKEY + key];
+                        d->flags = m->fkeep[s] ? (uint64_t)(disabled | origds << 1 | mc << 2) : 0;
+                    }
+        for (size_t k = 1; k <= cm; k++) m->fcnt[s * (cm + 1) + k] = cf0[m->count_term[k]];
+        /* interactions in the order of score_people(): by pivot bit, then as declared */
+        fast_ab *ab = m->fab + s * FAST_CATS, *fl = m->fflab + s * 8;
+        uint32_t nf = 0;
+        for (size_t b = 0; b < nbits; b++)
+            for (uint32_t k = m->piv_off[b]; k < m->piv_off[b + 1]; k++) {
+                uint32_t q = m->inter_order[k];
+                double c = cf0[m->inter_term[q]];
+                if (c == 0) continue;
+                const uint64_t bit = (uint64_t)1 << nf;
+                m->fic[s * 32 + nf++] = c;
+                const uint64_t *im = m->inter_mask + (size_t)q * nfw;
+                int slot = 0;
+                for (size_t x = 0; x < nbits; x++) {
+                    if (!GETBIT(im, x)) continue;
+                    /* member x provides slot a (first) or b (second) of this interaction */
+                    const uint64_t sb = slot ? bit << 32 : bit;
+                    if (x < m->ncat) ab[FAST_POS(x)] |= sb;
+                    else if (x < (size_t)m->ncat + m->ngroup) {
+                        for (uint32_t cc = 0; cc < m->ncat; cc++)
+                            if (GETBIT(m->group_mask + (x - m->ncat) * m->nw, cc)) ab[FAST_POS(cc)] |= sb;
+                    } else {
+                        unsigned f = (unsigned)(x - m->ncat - m->ngroup);
+                        for (unsigned v = 0; v < 8; v++)
+                            if ((v >> f) & 1u) fl[v] |= sb;
+                    }
+                    slot++;
+                }
+                if (slot == 1)
+                    for (unsigned v = 0; v < 8; v++) fl[v] |= bit << 32; /* one member: the second is always there */
+            }
+    }
+    m->fast = 1;
+    return NCM_OK;
 }
 
 ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
@@ -734,6 +852,7 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
             m->demo_sum[(size_t)s * NKEY + key] = sum;
         }
     }
+    if ((st = build_fast(m))) goto fail;
     ncmi_free(role_cat);
     ncmi_free(role_grp);
     ncmi_free(role_seg);
@@ -853,7 +972,8 @@ typedef struct score_ctx {
 } score_ctx;
 
 /* The per-person loop. Inlined with constant nw/nfw for the common sizes so the word loops unroll. */
-static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw, const int report)
+static inline __attribute__((always_inline)) void score_people(score_ctx *cx, const size_t nw, const size_t nfw, const int report,
+                                                               const size_t i0, const size_t i1)
 {
     const ncm_risk_model *m = cx->m;
     const size_t n = cx->n;
@@ -880,7 +1000,8 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         size_t nt = 0;
         const uint64_t *restrict pmask = pc_mask;
         const uint32_t *restrict pflag = pc_flag;
-        for (size_t i = 0; i < n; i++) {
+        (void)n;
+        for (size_t i = i0; i < i1; i++) {
             uint32_t s = m->nseg == 1 ? 0 : segmap[segid[i]];
             const double *cf = m->coef + (size_t)s * m->nterm;   /* NaN = no coefficient */
             const double *cf0 = m->coef0 + (size_t)s * m->nterm; /* 0 = no coefficient */
@@ -1026,6 +1147,168 @@ static inline __attribute__((always_inline)) void score_people(score_ctx *cx, co
         cx->unk_total = unk_total;
 }
 
+/* The generic loop for people [i0, i1), scores only: the fast scorer's way out for unusual people. */
+static __attribute__((noinline)) void score_range_generic(score_ctx *cx, size_t i0, size_t i1)
+{
+    score_people(cx, cx->m->nw, cx->m->nfw, 0, i0, i1);
+}
+
+/* Two words of a mask (GCC and Clang vector extension). Arrays of them are 16-byte aligned by hand. */
+typedef uint64_t fast_v2 __attribute__((vector_size(16)));
+
+/* FAST_SLOW, in word 1 of a code's descendants (bit 127 of the fast layout, never a category), marks a
+ * code that needs score_people(): an age/sex edit, or a category under a requires rule. */
+#define FAST_SLOW ((uint64_t)1 << 63)
+/* FAST_EDIT, in word 1 of a code's descendants (bit 126 of the fast layout, never a category: at most 125
+ * categories), marks a code with age/sex edits: its set depends on the person (fast_edit_set()). */
+#define FAST_EDIT ((uint64_t)1 << 62)
+#define FAST_SENT ((uint64_t)1 << 63) /* the sentinel bit of words 0 and 1 */
+#ifndef FAST_K0
+#define FAST_K0 6 /* set bits of word 0 visited without a branch (the benchmark averages 5 categories) */
+#endif
+#ifndef FAST_K1
+#define FAST_K1 3
+#endif
+
+typedef struct fast_args {
+    const uint16_t *fcode;     /* per distinct code: byte offset of its set in cats and descs */
+    const char *cats, *descs;  /* per set: fast_v2 categories, fast_v2 what they drop (hmask union) */
+    double *pay;               /* payment scores or NULL */
+    double norm, keepf;
+    size_t edit_off;           /* offset of the FAST_EDIT marker set */
+    const uint32_t *ealt;      /* per distinct code with edits: its first entry in altoff */
+    const uint16_t *altoff;    /* set offset of each edit rule of the code, then of the code without edits */
+} fast_args;
+
+/* The masks of person i (sex sx, age a) with the codes with edits resolved: the first edit rule that
+ * applies, as in score_people(), or the code's own categories. */
+static __attribute__((noinline)) void fast_edit_masks(const score_ctx *cx, const fast_args *fa, size_t i, unsigned sx,
+                                                      unsigned a, fast_v2 *cp, fast_v2 *dp)
+{
+    const ncm_risk_model *m = cx->m;
+    fast_v2 c = {0, 0}, d = {0, 0};
+    for (uint64_t j = cx->dxoff[i], j1 = cx->dxoff[i + 1]; j < j1; j++) {
+        uint32_t id = cx->dxid[j];
+        size_t off = fa->fcode[id];
+        if (off == fa->edit_off) {
+            uint32_t cid = cx->pc_code[id], k = 0;
+            const edit_rule *e = m->edits + m->edit_off[cid], *ee = m->edits + m->edit_off[cid + 1];
+            for (; e < ee; e++, k++)
+                if ((!e->sex || e->sex == sx) && (e->lo < 0 || (int)a >= e->lo) && (e->hi < 0 || (int)a <= e->hi)) break;
+            off = fa->altoff[fa->ealt[id] + k];
+        }
+        c |= *(const fast_v2 *)(const void *)(fa->cats + off);
+        d |= *(const fast_v2 *)(const void *)(fa->descs + off);
+    }
+    *cp = c;
+    *dp = d;
+}
+
+/* Scores only (no result), for models with at most 126 categories and 61 groups: the same additions in
+ * the same order as score_people() (terms with a zero coefficient left out, see build_fast()), with the
+ * masks in registers, one 16-bit set offset per distinct code, the segment's interactions only, and the
+ * count term by table. People with a FAST_SLOW code take score_people(). a->pay, if not NULL, receives
+ * raw / norm * keepf. Inlined into a plain and (x86-64) a POPCNT/BMI variant. */
+static inline __attribute__((always_inline)) void score_fast_body(score_ctx *cx, const fast_args *fa)
+{
+    const ncm_risk_model *m = cx->m;
+    const size_t n = cx->n;
+    const uint32_t *segmap = cx->segmap, *segid = cx->segid;
+    const int32_t *age = cx->age;
+    const uint8_t *sex = cx->sex, *orec = cx->orec, *mcaid = cx->mcaid;
+    const uint64_t *dxoff = cx->dxoff;
+    const uint32_t *dxid = cx->dxid;
+    const uint16_t *fcode = fa->fcode;
+    const char *cats = fa->cats, *descs = fa->descs;
+    double *pay = fa->pay;
+    const double norm = fa->norm, keepf = fa->keepf;
+    double *out = cx->scratch;
+    const int one_seg = m->nseg == 1;
+    const size_t cm = m->count_max;
+    const double *fcnt = m->fcnt, *fcf = m->fcf, *fic = m->fic;
+    const fast_ab *fab = m->fab, *fflab = m->fflab;
+    const fast_demo *fdemo = m->fdemo;
+    const uint64_t *fkeep = m->fkeep;
+    for (size_t i = 0; i < n; i++) {
+        size_t s = one_seg ? 0 : segmap[segid[i]];
+        unsigned a = (unsigned)age[i], sx = sex[i] <= 2 ? sex[i] : 0, oc = orec ? (orec[i] & 3u) : 0;
+        unsigned mc = mcaid ? (mcaid[i] != 0) : 0;
+        if (a > NCMI_AGE_TOP) a = NCMI_AGE_TOP;
+        const fast_demo *dm = fdemo + s * NKEY + DKEY(sx, a, mc, oc);
+        double sum = dm->sum;
+        fast_v2 c = {0, 0}, d = {0, 0};
+        if (dxoff)
+            for (uint64_t j = dxoff[i], j1 = dxoff[i + 1]; j < j1; j++) {
+                size_t off = fcode[dxid[j]];
+                c |= *(const fast_v2 *)(const void *)(cats + off);
+                d |= *(const fast_v2 *)(const void *)(descs + off);
+            }
+        if (d[1] >> 62) {
+            if (d[1] & FAST_EDIT) fast_edit_masks(cx, fa, i, sx, a, &c, &d); /* again, edits resolved */
+        }
+        if (d[1] & FAST_SLOW) {
+            score_range_generic(cx, i, i + 1);
+            if (pay) pay[i] = out[i] / norm * keepf;
+            continue;
+        }
+        const uint64_t keep = fkeep[s];
+        const uint64_t x0 = c[0] & ~d[0] & keep, x1 = c[1] & ~d[1] & keep;
+        const double *cf = fcf + s * FAST_CATS;
+        const fast_ab *ab = fab + s * FAST_CATS, *fl = fflab + s * 8 + dm->flags;
+        uint64_t iab = *fl;
+        size_t count = (size_t)__builtin_popcountll(x0) + (size_t)__builtin_popcountll(x1);
+        /* the set bits in order: the first FAST_K0 (FAST_K1) without a branch (an empty word gives the
+         * sentinel, whose coefficient is 0 and which provides nothing), then a loop for the rest */
+        uint64_t w = x0;
+        for (int u = 0; u < FAST_K0; u++) {
+            size_t b = (size_t)__builtin_ctzll(w | FAST_SENT);
+            sum += cf[b];
+            iab |= ab[b];
+            w &= w - 1;
+        }
+        for (; w; w &= w - 1) {
+            size_t b = (size_t)__builtin_ctzll(w);
+            sum += cf[b];
+            iab |= ab[b];
+        }
+        w = x1;
+        for (int u = 0; u < FAST_K1; u++) {
+            size_t b = 64 + (size_t)__builtin_ctzll(w | FAST_SENT);
+            sum += cf[b];
+            iab |= ab[b];
+            w &= w - 1;
+        }
+        for (; w; w &= w - 1) {
+            size_t b = 64 + (size_t)__builtin_ctzll(w);
+            sum += cf[b];
+            iab |= ab[b];
+        }
+        /* interactions whose members are all present, in order */
+        for (uint64_t h = iab & (iab >> 32) & 0xFFFFFFFFu; h; h &= h - 1) sum += fic[s * 32 + (size_t)__builtin_ctzll(h)];
+        sum += fcnt[s * (cm + 1) + (count < cm ? count : cm)];
+        out[i] = sum;
+        if (pay) pay[i] = sum / norm * keepf;
+    }
+}
+
+static void score_fast_plain(score_ctx *cx, const fast_args *fa) { score_fast_body(cx, fa); }
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define FAST_X86 1
+__attribute__((target("popcnt,bmi"))) static void score_fast_bmi(score_ctx *cx, const fast_args *fa) { score_fast_body(cx, fa); }
+#endif
+
+static void score_fast(score_ctx *cx, const fast_args *fa)
+{
+#ifdef FAST_X86
+    if (__builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi")) {
+        score_fast_bmi(cx, fa);
+        return;
+    }
+#endif
+    score_fast_plain(cx, fa);
+}
+
 ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, const ncm_risk_options *opts,
                           double *raw, double *payment, size_t cap, ncm_risk_result **result)
 {
@@ -1064,6 +1347,10 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     uint64_t *pc_mask = NULL;
     uint64_t *unk_occ = NULL, *feat = NULL, *drop = NULL;
     double *scratch = NULL;
+    void *fsets = NULL;
+    uint16_t *fcode = NULL, *altoff = NULL;
+    uint32_t *ealt = NULL;
+    int fused_pay = 0;
     ncm_risk_result *r = NULL;
     size_t tcap = 0;
 
@@ -1077,7 +1364,11 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         for (uint32_t s = 0; s < m->nseg; s++)
             if (!strcmp(sv, nm(&m->rb, m->seg_name[s]))) { segmap[k] = s; break; }
     }
-    if (m->nseg > 1)
+    /* every person's segment must be one of the model's: look at the people only when some segment value
+     * of the population is not */
+    int seg_unmapped = !segid;
+    for (size_t k = 0; k < nsegtext; k++) seg_unmapped |= segmap[k] == NCMI_NONE;
+    if (m->nseg > 1 && seg_unmapped)
         for (size_t i = 0; i < n; i++)
             if (!segid || segmap[segid[i]] == NCMI_NONE) {
                 const char *sv = segid ? ncm_population_text_value(pop, NCM_TEXT_SEGMENT, segid[i]) : "";
@@ -1201,10 +1492,92 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         score_ctx cx = {m, n, segmap, segid, age, sex, orec, mcaid, dxoff, dxid, pc_flag, pc_mask, pc_code, pc_off, pc_cats,
                         unk_occ, unknown, want_terms, r, &tcap, 0, direct ? direct : scratch, feat, drop, 0};
         int rep = want != 0;
-        if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1) : score_people(&cx, 1, 1, 0);
-        else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1) : score_people(&cx, 2, 2, 0);
-        else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1) : score_people(&cx, 2, 3, 0);
-        else score_people(&cx, m->nw, m->nfw, rep);
+        /* the fast scorer: scores only, or with a result without terms (the unknown codes counted apart) */
+        const int fastok = m->fast && !want_terms;
+        size_t nsets = 0;
+        if (fastok)
+            for (size_t k = 0; k < ndx; k++)
+                if ((pc_flag[k] & 0x3FFFFFFFu) + (size_t)1 > nsets) nsets = (pc_flag[k] & 0x3FFFFFFFu) + (size_t)1;
+        /* alternatives of the codes with edits: one set per edit rule, then the code's own */
+        size_t nalt = 0;
+        if (fastok)
+            for (size_t k = 0; k < ndx; k++)
+                if (pc_code[k] != NCMI_NONE) nalt += m->edit_off[pc_code[k] + 1] - m->edit_off[pc_code[k]] + (size_t)1;
+        const size_t ntot = nsets + 2 + nalt; /* sets, FAST_SLOW, FAST_EDIT, alternatives */
+        if (fastok && ntot * sizeof(fast_v2) <= UINT16_MAX) {
+            /* the category sets in the fast layout, 16-byte aligned, and the byte offset of its set for
+             * each code */
+            const size_t sb = ntot * sizeof(fast_v2);
+            fsets = ncmi_malloc(2 * sb + 16);
+            fcode = ncmi_malloc_array(ndx + 1, sizeof *fcode);
+            ealt = ncmi_malloc_array(ndx + 1, sizeof *ealt);
+            altoff = ncmi_malloc_array(nalt + 1, sizeof *altoff);
+            if (!fsets || !fcode || !ealt || !altoff) { st = ncmi_nomem("risk scores"); goto fail; }
+            char *cats = (char *)fsets + ((16 - (uintptr_t)fsets % 16) % 16), *descs = cats + sb;
+            for (size_t k = 0; k < nsets + 2; k++) {
+                uint64_t w[4] = {0, 0, 0, 0};
+                if (k < nsets)
+                    for (uint32_t c = 0; c < m->ncat; c++) {
+                        if (GETBIT(pc_mask + k * 2 * m->nw, c)) SETBIT(w, FAST_POS(c));
+                        if (GETBIT(pc_mask + k * 2 * m->nw + m->nw, c)) SETBIT(w + 2, FAST_POS(c));
+                    }
+                if (k == nsets) w[3] = FAST_SLOW;
+                if (k == nsets + 1) w[3] = FAST_EDIT;
+                fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
+                memcpy(cats + k * sizeof a, &a, sizeof a);
+                memcpy(descs + k * sizeof b, &b, sizeof b);
+            }
+            size_t na = 0;
+            for (size_t k = 0; k < ndx; k++) {
+                uint32_t sid = pc_flag[k] & 0x3FFFFFFFu;
+                const uint64_t *cm = pc_mask + (size_t)sid * 2 * m->nw;
+                int slow = (cm[0] & m->freq[0]) || (m->nw > 1 && (cm[1] & m->freq[1]));
+                fcode[k] = (uint16_t)((slow ? nsets : sid) * sizeof(fast_v2));
+                if (pc_code[k] == NCMI_NONE) continue;
+                fcode[k] = (uint16_t)((nsets + 1) * sizeof(fast_v2));
+                ealt[k] = (uint32_t)na;
+                const uint32_t cid = pc_code[k], r0 = m->edit_off[cid], r1 = m->edit_off[cid + 1];
+                for (uint32_t r = r0; r <= r1; r++) {
+                    /* rule r's categories, or (r == r1) the code's own, with what they drop (hmask) */
+                    const uint32_t *cl = r < r1 ? m->edit_cats + m->edits[r].cat_off : pc_cats + pc_off[k];
+                    const uint32_t ncl = r < r1 ? m->edits[r].ncat : pc_off[k + 1] - pc_off[k];
+                    uint64_t w[4] = {0, 0, 0, 0};
+                    int rq = 0;
+                    for (uint32_t q = 0; q < ncl; q++) {
+                        SETBIT(w, FAST_POS(cl[q]));
+                        rq |= (int)GETBIT(m->freq, cl[q]);
+                        for (uint32_t x = 0; x < m->ncat; x++)
+                            if (GETBIT(m->hmask + (size_t)cl[q] * m->nw, x)) SETBIT(w + 2, FAST_POS(x));
+                    }
+                    if (rq) w[3] |= FAST_SLOW;
+                    const size_t sidx = nsets + 2 + na;
+                    fast_v2 a = {w[0], w[1]}, b = {w[2], w[3]};
+                    memcpy(cats + sidx * sizeof a, &a, sizeof a);
+                    memcpy(descs + sidx * sizeof b, &b, sizeof b);
+                    altoff[na++] = (uint16_t)(sidx * sizeof(fast_v2));
+                }
+            }
+            /* with a result, the payment scores are written at the end (outputs stay unchanged on failure) */
+            fast_args fa = {fcode, cats, descs, rep ? NULL : payment, o.normalization, 1.0 - o.coding_intensity,
+                            (nsets + 1) * sizeof(fast_v2), ealt, altoff};
+            score_fast(&cx, &fa);
+            fused_pay = !rep;
+            cx.unk_total = 0;
+            if (rep && dxoff && dxid)
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t u = 0;
+                    for (uint64_t j = dxoff[i]; j < dxoff[i + 1]; j++) {
+                        uint32_t id = dxid[j], k = (pc_flag[id] >> 30) & 1u;
+                        u += k;
+                        unk_occ[id] += k;
+                    }
+                    unknown[i] = u;
+                    cx.unk_total += u;
+                }
+        } else if (m->nw == 1 && m->nfw == 1) rep ? score_people(&cx, 1, 1, 1, 0, n) : score_people(&cx, 1, 1, 0, 0, n);
+        else if (m->nw == 2 && m->nfw == 2) rep ? score_people(&cx, 2, 2, 1, 0, n) : score_people(&cx, 2, 2, 0, 0, n);
+        else if (m->nw == 2 && m->nfw == 3) rep ? score_people(&cx, 2, 3, 1, 0, n) : score_people(&cx, 2, 3, 0, 0, n);
+        else score_people(&cx, m->nw, m->nfw, rep, 0, n);
         if (cx.st) { st = cx.st; goto fail; }
         unk_total = cx.unk_total;
         if (r) {
@@ -1245,12 +1618,13 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         }
     }
 
-    /* Success: write the outputs. */
-    for (size_t i = 0; i < n; i++) {
-        double v = direct ? direct[i] : scratch[i];
-        if (raw) raw[i] = v;
-        if (payment) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
-    }
+    /* Success: write the outputs (the fast scorer wrote the payment scores already). */
+    if (!direct || (payment && !fused_pay))
+        for (size_t i = 0; i < n; i++) {
+            double v = direct ? direct[i] : scratch[i];
+            if (raw) raw[i] = v;
+            if (payment && !fused_pay) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
+        }
     if (result) *result = r;
     ncmi_free(segmap);
     ncmi_free(pc_off);
@@ -1263,6 +1637,10 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
     ncmi_free(feat);
     ncmi_free(drop);
     ncmi_free(scratch);
+    ncmi_free(fsets);
+    ncmi_free(fcode);
+    ncmi_free(ealt);
+    ncmi_free(altoff);
     return NCM_OK;
 fail:
     ncmi_free(segmap);
@@ -1276,6 +1654,10 @@ fail:
     ncmi_free(feat);
     ncmi_free(drop);
     ncmi_free(scratch);
+    ncmi_free(fsets);
+    ncmi_free(fcode);
+    ncmi_free(ealt);
+    ncmi_free(altoff);
     ncmi_free(unknown);
     ncm_risk_result_free(r);
     return st;

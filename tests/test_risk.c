@@ -1097,6 +1097,178 @@ static void test_cli(void **state)
     unlink(out);
 }
 
+/* ------------------------------------------------------------------------------------------------ */
+/* The fast scorer (no result) against the explaining scorer (with terms) on many synthetic people. */
+
+static uint64_t rnd_state = 0x2545F4914F6CDD1Dull;
+static unsigned rnd(unsigned n)
+{
+    rnd_state ^= rnd_state << 13;
+    rnd_state ^= rnd_state >> 7;
+    rnd_state ^= rnd_state << 17;
+    return (unsigned)(rnd_state % n);
+}
+
+/* Distinct first-column values of a CSV file sorted by that column (path may be NULL), plus extra codes. */
+static char **code_pool(const char *path, const char *const *extra, size_t nextra, size_t *n)
+{
+    size_t cap = 1024, k = 0;
+    char **v = malloc(cap * sizeof *v), line[512];
+    FILE *f = path ? fopen(path, "r") : NULL;
+    if (f) {
+        if (!fgets(line, sizeof line, f)) line[0] = 0;
+        while (fgets(line, sizeof line, f)) {
+            char *c = strchr(line, ',');
+            if (!c) continue;
+            *c = 0;
+            if (k && !strcmp(v[k - 1], line)) continue;
+            if (k == cap) v = realloc(v, (cap *= 2) * sizeof *v);
+            v[k++] = strdup(line);
+        }
+        fclose(f);
+    }
+    for (size_t j = 0; j < nextra; j++) {
+        if (k == cap) v = realloc(v, (cap *= 2) * sizeof *v);
+        v[k++] = strdup(extra[j]);
+    }
+    *n = k;
+    return v;
+}
+
+static void free_pool(char **pool, size_t n)
+{
+    for (size_t k = 0; k < n; k++) free(pool[k]);
+    free(pool);
+}
+
+/* n people with random ages (edges often), sexes, segments, OREC, Medicaid and 0 to 24 codes from pool.
+ * Raw scores without a result must equal, bit for bit, those with terms, and both the terms'
+ * coefficients added in the order they are listed; payment scores must be raw / 1.146 * (1 - 0.059); a
+ * result without terms must report the same unknown codes. Returns the number of unknown codes. */
+static uint64_t fast_vs_explained(const ncm_risk_model *m, char **pool, size_t npool, const char *const *segs, size_t nsegs,
+                              size_t n)
+{
+    static const int edge_ages[] = {0, 5, 6, 17, 18, 19, 34, 35, 44, 45, 54, 55, 59, 60, 64, 65, 66, 69, 70, 74, 75, 94, 95, 96, 120, 130};
+    person *P = calloc(n, sizeof *P);
+    char **ids = calloc(n, sizeof *ids), **cl = calloc(n, sizeof *cl);
+    for (size_t i = 0; i < n; i++) {
+        char b[32];
+        snprintf(b, sizeof b, "r%zu", i);
+        ids[i] = strdup(b);
+        unsigned k = rnd(10) == 0 ? rnd(25) : rnd(9);
+        cl[i] = calloc((size_t)k * 16 + 1, 1);
+        for (unsigned j = 0; j < k; j++)
+            snprintf(cl[i] + strlen(cl[i]), 16, "%s%.14s", j ? " " : "", pool[rnd((unsigned)npool)]);
+        P[i].id = ids[i];
+        P[i].age = rnd(3) ? edge_ages[rnd(sizeof edge_ages / sizeof edge_ages[0])] : (int)rnd(111);
+        P[i].sex = rnd(50) == 0 ? 'U' : rnd(2) ? 'F' : 'M';
+        P[i].seg = segs[rnd((unsigned)nsegs)];
+        P[i].orec = (int)rnd(4);
+        P[i].mcaid = (int)rnd(2);
+        P[i].codes = cl[i];
+    }
+    ncm_population *pop = make_pop(P, n);
+    double *raw1 = malloc(n * sizeof *raw1), *raw2 = malloc(n * sizeof *raw2), *raw3 = malloc(n * sizeof *raw3);
+    double *pay1 = malloc(n * sizeof *pay1), *pay2 = malloc(n * sizeof *pay2);
+    ncm_risk_options o;
+    ncm_risk_options_init(&o);
+    o.normalization = 1.146;
+    o.coding_intensity = 0.059;
+    ncm_risk_result *r = NULL;
+    if (ncm_risk_score(m, pop, &o, raw1, pay1, n, &r)) fail_msg("%s", ncm_last_error());
+    if (ncm_risk_score(m, pop, &o, raw2, pay2, n, NULL)) fail_msg("%s", ncm_last_error());
+    if (ncm_risk_score(m, pop, &o, NULL, raw3, n, NULL)) fail_msg("%s", ncm_last_error()); /* payment only */
+    /* a result without terms (the fast scorer with the unknown-code report) */
+    double *raw4 = malloc(n * sizeof *raw4), *pay4 = malloc(n * sizeof *pay4);
+    ncm_risk_options o2 = o;
+    o2.flags = NCM_RISK_NO_TERMS;
+    ncm_risk_result *r2 = NULL;
+    if (ncm_risk_score(m, pop, &o2, raw4, pay4, n, &r2)) fail_msg("%s", ncm_last_error());
+    assert_memory_equal(raw4, raw1, n * sizeof *raw1);
+    assert_memory_equal(pay4, pay1, n * sizeof *pay1);
+    assert_memory_equal(ncm_risk_result_unknown(r2), ncm_risk_result_unknown(r), n * sizeof(uint32_t));
+    assert_int_equal(ncm_risk_result_unknown_total(r2), ncm_risk_result_unknown_total(r));
+    assert_int_equal(ncm_risk_result_unknown_code_count(r2), ncm_risk_result_unknown_code_count(r));
+    for (size_t k = 0; k < ncm_risk_result_unknown_code_count(r); k++) {
+        const char *c1, *c2;
+        uint64_t o1, oc2;
+        assert_int_equal(ncm_risk_result_unknown_code(r, k, &c1, &o1), NCM_OK);
+        assert_int_equal(ncm_risk_result_unknown_code(r2, k, &c2, &oc2), NCM_OK);
+        assert_string_equal(c1, c2);
+        assert_int_equal(o1, oc2);
+    }
+    ncm_risk_result_free(r2);
+    free(raw4);
+    free(pay4);
+    size_t fired = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t k;
+        const uint32_t *tid;
+        const double *co;
+        assert_int_equal(ncm_risk_result_terms(r, i, &k, &tid, &co), NCM_OK);
+        double s = 0;
+        for (size_t j = 0; j < k; j++) s += co[j];
+        fired += k;
+        if (memcmp(&raw1[i], &raw2[i], sizeof(double)) || memcmp(&s, &raw2[i], sizeof(double)))
+            fail_msg("person %zu (%d %c %s orec %d mcaid %d: %s): explained %.17g, fast %.17g, terms add to %.17g", i,
+                     P[i].age, P[i].sex, P[i].seg, P[i].orec, P[i].mcaid, P[i].codes, raw1[i], raw2[i], s);
+        double want = raw2[i] / 1.146 * (1.0 - 0.059);
+        if (memcmp(&pay1[i], &want, sizeof want) || memcmp(&pay2[i], &want, sizeof want) || memcmp(&raw3[i], &want, sizeof want))
+            fail_msg("person %zu: payment %.17g / %.17g / %.17g, expected %.17g", i, pay1[i], pay2[i], raw3[i], want);
+    }
+    assert_true(fired > n); /* the people do fire terms */
+    uint64_t unknown = ncm_risk_result_unknown_total(r);
+    ncm_risk_result_free(r);
+    ncm_population_free(pop);
+    for (size_t i = 0; i < n; i++) {
+        free(ids[i]);
+        free(cl[i]);
+    }
+    free(ids);
+    free(cl);
+    free(P);
+    free(raw1);
+    free(raw2);
+    free(raw3);
+    free(pay1);
+    free(pay2);
+    return unknown;
+}
+
+static void test_fast_matches_explained(void **state)
+{
+    (void)state;
+    size_t npool, npool2;
+    /* the toy model has every record type (edits, a requires rule, groups, flags, count terms) */
+    static const char *const toy_codes[] = {"A01", "B02", "C03", "D04", "E05", "b.02", "XX9", "ZZ"};
+    static const char *const toy_segs[] = {"COMM", "NEW"};
+    ncm_risk_model *m = NULL;
+    assert_int_equal(ncm_risk_model_read(TD("toy_model.csv"), &m), NCM_OK);
+    char **pool = code_pool(NULL, toy_codes, sizeof toy_codes / sizeof toy_codes[0], &npool);
+    assert_true(fast_vs_explained(m, pool, npool, toy_segs, 2, 5000) > 0);
+    free_pool(pool, npool);
+    ncm_risk_model_free(m);
+    if (!have_cms()) { skip(); return; }
+    static const char *const cms_segs[] = {"CNA", "CND", "CFA", "CFD", "CPA", "CPD", "INS", "NE", "SNPNE"};
+    /* edited codes (V24 and V28), spellings that normalise, unknown codes */
+    static const char *const extra[] = {"D66", "D67", "J410", "J449", "J982", "F3481", "d66", "E11.69", "i50 9", "ZZZ99", "I10", "X"};
+    pool = code_pool(CMS_DIR "/dx_to_cc.csv", extra, sizeof extra / sizeof extra[0], &npool);
+    assert_true(npool > 1000);
+    /* a small pool too, so that people share categories and interactions fire often */
+    static const char *const dense[] = {"E1169", "I509", "I110", "J449", "J9600", "N186", "N185", "F200", "G40909", "C800",
+                                        "C61", "L89154", "A419", "Z9911", "J690", "F1020", "F332", "E1122", "I5020", "D66",
+                                        "J410", "Z930", "F10239", "E1010", "N184", "F3481"};
+    char **pool2 = code_pool(NULL, dense, sizeof dense / sizeof dense[0], &npool2);
+    for (int v = 0; v < 2; v++) {
+        if (ncm_risk_model_cms_hcc(CMS_DIR, v ? NCM_CMS_HCC_V28 : NCM_CMS_HCC_V24, &m)) fail_msg("%s", ncm_last_error());
+        assert_true(fast_vs_explained(m, pool, npool, cms_segs, 9, 20000) > 0);
+        fast_vs_explained(m, pool2, npool2, cms_segs, 9, 20000);
+        ncm_risk_model_free(m);
+    }
+    free_pool(pool, npool);
+    free_pool(pool2, npool2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1105,6 +1277,7 @@ int main(void)
         cmocka_unit_test(test_charlson_elixhauser), cmocka_unit_test(test_age_sex),
         cmocka_unit_test(test_normalize_cap),  cmocka_unit_test(test_bad_input),
         cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_cli), cmocka_unit_test(test_shared_model_threads), cmocka_unit_test(test_wide_models),
+        cmocka_unit_test(test_fast_matches_explained),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
