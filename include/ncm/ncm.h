@@ -25,5 +25,6 @@
 #include "ncm/contract.h"
 #include "ncm/settle.h"
 #include "ncm/segment.h"
+#include "ncm/risk.h"
 
 #endif /* NCM_NCM_H */
