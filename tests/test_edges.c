@@ -529,6 +529,27 @@ static void test_ten_year_shares(void **state)
     }
 }
 
+/* ------------------------------------------------------------------ regressions found by fuzzing */
+
+/* fuzz_population_csv: an 18-digit whole annual_cost (fast path) was multiplied by 100 in int64 and
+ * overflowed (undefined behaviour, a wrapped amount). It must be an overflow error naming the cell;
+ * 16 digits still load exactly. */
+static void test_regress_population_cost_digits(void **state)
+{
+    (void)state;
+    const char *bad = "person_id,age,sex,practice,annual_cost\nA,30,F,P1,333333333333333333\n";
+    ncm_population *p = (ncm_population *)(uintptr_t)0x10;
+    ncm_status st = ncm_population_read_csv_buffer(bad, strlen(bad), "people.csv", NULL, 0, NULL, NULL, &p);
+    assert_true(st == NCM_ERR_OVERFLOW || st == NCM_ERR_RANGE || st == NCM_ERR_PARSE);
+    assert_non_null(strstr(ncm_last_error(), "people.csv:2:5 (annual_cost)"));
+    assert_true(p == (ncm_population *)(uintptr_t)0x10);
+    const char *ok = "person_id,age,sex,practice,annual_cost\nA,30,F,P1,9999999999999999\n";
+    p = NULL;
+    assert_int_equal(ncm_population_read_csv_buffer(ok, strlen(ok), "people.csv", NULL, 0, NULL, NULL, &p), NCM_OK);
+    assert_true(ncm_population_cost(p)[0] == 999999999999999900);
+    ncm_population_free(p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -543,6 +564,7 @@ int main(void)
         cmocka_unit_test(test_one_person),
         cmocka_unit_test(test_zero_weights),
         cmocka_unit_test(test_ten_year_shares),
+        cmocka_unit_test(test_regress_population_cost_digits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
