@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -218,6 +219,47 @@ static void test_nan_risk_segment_settle(void **state)
     assert_non_null(strstr(ncm_last_error(), "quality"));
     assert_true(sr[0] == -1);
     ncm_mssp_tracks_free(t);
+}
+
+/* Text inputs: "nan", "inf" and overflowing numbers in CSV cells and JSON are rejected naming the
+ * file, line and column (CSV) or the file and field (JSON). */
+static void test_nan_text_inputs(void **state)
+{
+    (void)state;
+    const char *bad[] = {"nan", "NaN", "inf", "-Infinity", "1e999"};
+    for (size_t k = 0; k < sizeof bad / sizeof bad[0]; k++) {
+        char csv[256];
+        snprintf(csv, sizeof csv, "person_id,age,sex,practice,months_enrolled\nA,30,F,P1,12\nB,40,M,P1,%s\n", bad[k]);
+        ncm_population *p = NULL;
+        ncm_status st = ncm_population_read_csv_buffer(csv, strlen(csv), "people.csv", NULL, 0, NULL, NULL, &p);
+        if (st == NCM_OK) fail_msg("months_enrolled %s accepted", bad[k]);
+        assert_non_null(strstr(ncm_last_error(), "people.csv:3:5 (months_enrolled)"));
+        assert_null(p);
+    }
+    /* outcome results: an infinite value */
+    ncm_outcome_framework *fw = NULL;
+    EXPECT_OK(ncm_outcome_framework_load_json(NCM_TEST_DATA "/outcome/framework.json", &fw));
+    char path[] = "/tmp/ncm_edges_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    fputs("measure_id,value\nA,inf\n", f);
+    fclose(f);
+    ncm_outcome_result *r = NULL;
+    ncm_status st = ncm_outcome_score_csv(fw, path, &r);
+    assert_true(st != NCM_OK);
+    assert_non_null(strstr(ncm_last_error(), ":2:"));
+    assert_non_null(strstr(ncm_last_error(), "(value)"));
+    assert_null(r);
+    remove(path);
+    ncm_outcome_framework_free(fw);
+    /* JSON: a growth rate that overflows a double */
+    const char *json = "{\"schema\": \"ncm.riskshare/1\", \"surplus\": {\"bands\": [{\"from\": 0, \"to\": null, \"provider_share\": 1e999}]}}";
+    ncm_riskshare *rs = NULL;
+    st = ncm_riskshare_load_json_buffer(json, strlen(json), "rs.json", &rs);
+    assert_true(st != NCM_OK);
+    assert_non_null(strstr(ncm_last_error(), "rs.json"));
+    assert_null(rs);
 }
 
 /* ------------------------------------------------------------------ money at the int64 edges */
@@ -557,6 +599,7 @@ int main(void)
         cmocka_unit_test(test_nan_capitation),
         cmocka_unit_test(test_nan_riskshare_outcome),
         cmocka_unit_test(test_nan_risk_segment_settle),
+        cmocka_unit_test(test_nan_text_inputs),
         cmocka_unit_test(test_money_edges),
         cmocka_unit_test(test_capitation_overflow),
         cmocka_unit_test(test_settle_overflow),
