@@ -167,6 +167,11 @@ static void test_contract_settle(void **state)
         WALK("actuals_create", ncm_actuals_create(c, &a), a == NULL, (void)0);
         WALK("actuals_read_csv", ncm_actuals_read_csv(a, act[f]), 1, (void)0);
         if (f == 0) WALK("actuals_read_paid_csv", ncm_actuals_read_paid_csv(a, EX "bedfordshire_msk_paid.csv"), 1, (void)0);
+        if (f == 0) {
+            WALK("actuals_set_cost", ncm_actuals_set_cost(a, 5, NULL, 2250000000), 1, (void)0);
+            WALK("actuals_add_paid", ncm_actuals_add_paid(a, 2, "up-front payment", "Bedfordshire CCG", "Circle", 100), 1,
+                 (void)0);
+        }
         if (f == 1) WALK("actuals_read_outcomes_csv", ncm_actuals_read_outcomes_csv(a, EX "unitingcare_outcomes.csv"), 1, (void)0);
         ncm_ledger *l = NULL;
         WALK("settle", ncm_settle(c, a, NULL, &l), l == NULL, (void)0);
@@ -258,7 +263,24 @@ static void test_riskshare_outcome_savings(void **state)
     WALK("mssp_settle_csv", ncm_mssp_settle_csv(t, 2022, NCM_TEST_DATA "/savings/acos.csv", op, &rows), rows == 77,
          (void)0);
     remove(op);
+    /* the bulk MSSP settlement */
+    int64_t ben[2] = {20000, 30000};
+    ncm_money bm[2] = {100000000, 200000000}, ex2[2] = {90000000, 210000000};
+    uint8_t qm[2] = {1, 1};
+    double qs[2] = {0.9, 0.8}, sr[2] = {-1, -1};
+    WALK("mssp_settle", ncm_mssp_settle(t, 2, idx, ben, bm, ex2, qm, qs, NULL, NULL, NULL, sr, NULL, NULL, NULL, NULL),
+         sr[0] == -1, (void)0);
     ncm_mssp_tracks_free(t);
+
+    /* capitation helpers */
+    ncm_money amounts[2] = {100, 200}, lines[2], dist = -1;
+    double rates[2] = {0.01, 0.02};
+    WALK("top_slice", ncm_top_slice(100000, 2, amounts, rates, lines, &dist), dist == -1, (void)0);
+    ncm_stop_loss_options slo = NCM_STOP_LOSS_OPTIONS_INIT;
+    slo.attachment = 1000;
+    slo.coinsurance = 0.1;
+    ncm_money cost[3] = {500, 5000, 50000}, kept[3] = {-1, -1, -1}, paid[3];
+    WALK("stop_loss", ncm_stop_loss(&slo, 3, cost, kept, paid, NULL, NULL, NULL), kept[0] == -1, (void)0);
 
     /* synthetic population */
     ncm_synth_options so;
