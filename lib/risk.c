@@ -46,7 +46,6 @@ struct ncm_risk_model {
     size_t nnames;
     uint32_t ncat, nw, nfw, ngroup, ninter, nreq;
     uint64_t *hmask;     /* ncat * nw: descendants of each category */
-    uint8_t *has_child;  /* ncat */
     uint64_t *group_mask; /* ngroup * nw */
     uint32_t *inter_term;
     uint64_t *inter_mask; /* ninter * nfw */
@@ -199,7 +198,6 @@ static void model_free_compiled(ncm_risk_model *m)
     ncmi_free(m->term_kind);
     ncmi_free(m->name2term);
     ncmi_free(m->hmask);
-    ncmi_free(m->has_child);
     ncmi_free(m->group_mask);
     ncmi_free(m->inter_term);
     ncmi_free(m->inter_mask);
@@ -554,8 +552,7 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
     {
         size_t nw = m->nw;
         reach = ncmi_calloc((size_t)m->ncat * nw + 1, sizeof *reach);
-        m->has_child = ncmi_calloc((size_t)m->ncat + 1, 1);
-        if (!reach || !m->has_child) { st = ncmi_nomem("risk hierarchies"); goto fail; }
+        if (!reach) { st = ncmi_nomem("risk hierarchies"); goto fail; }
         for (size_t i = 0; i < nitems; i++) {
             const ncmi_rb_item *it = &rb->items[i];
             if (it->kind != NCMI_RB_HIERARCHY) continue;
@@ -567,7 +564,6 @@ ncm_status ncmi_risk_compile(ncmi_rb *rb, ncm_risk_model **out)
                     goto fail;
                 }
                 SETBIT(reach + (size_t)p * nw, c);
-                m->has_child[p] = 1;
             }
         }
         for (uint32_t k = 0; k < m->ncat; k++)
@@ -1180,7 +1176,7 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
         if (!unknown || !unk_occ) { st = ncmi_nomem("risk result"); goto fail; }
         if (want_terms) {
             r->off = ncmi_malloc_array(n + 1, sizeof *r->off);
-            if (!r->off || !grow_terms(r, &tcap, n * 4 + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
+            if (!r->off || !grow_terms(r, &tcap, n * 3 + (dxoff ? (size_t)dxoff[n] : 0) + 16)) { st = ncmi_nomem("risk result terms"); goto fail; }
             r->off[0] = 0;
         }
     }
@@ -1216,14 +1212,13 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
             if (!r->unk_codes || !r->unk_occ) { st = ncmi_nomem("risk result unknown codes"); goto fail; }
             for (size_t k = 0; k < ndx; k++) {
                 if (!unk_occ[k]) continue;
-                /* store "code\0" followed by the count in a side array after sorting: keep pairs via index */
                 if (!(r->unk_codes[r->nunk] = ncmi_strdup(ncm_population_text_value(pop, NCM_TEXT_DIAGNOSIS, (uint32_t)k)))) {
                     st = ncmi_nomem("risk result unknown codes");
                     goto fail;
                 }
                 r->unk_occ[r->nunk++] = unk_occ[k];
             }
-            /* sort codes, carrying the counts: counts are looked up again after sorting */
+            /* sort the codes; their counts are looked up again by code */
             if (r->nunk > 1) {
                 qsort(r->unk_codes, r->nunk, sizeof *r->unk_codes, cmp_str);
                 for (size_t k = 0; k < r->nunk; k++) {

@@ -222,10 +222,15 @@ static void test_cms_v24(void **state)
         /* 25: hierarchy 9 > 10 (one level) and 9 > 10 > 11 > 12 (three levels): C153 HCC9, C4000 HCC10,
          *     C50011 HCC12 leave HCC9: CNA_M75_79 0.473 + HCC9 1.024 + D1 0 = 1.497 */
         {"p25", 75, 'M', "CNA", 0, 0, "C153 C4000 C50011", NULL, 0},
+        /* 26: CFD woman of 50 (disabled; DISABLED_HCC85 has no CFD coefficient): CFD_F45_54 0.374
+         *     + CFD_HCC85 0.486 + D1 0 = 0.860 */
+        {"p26", 50, 'F', "CFD", 1, 1, "I509", NULL, 0},
+        /* 27: CPD man of 60: CPD_M60_64 0.373 + CPD_HCC18 (E1169) 0.373 + D1 0 = 0.746 */
+        {"p27", 60, 'M', "CPD", 1, 0, "E1169", NULL, 0},
     };
     static const double want[] = {1.148, 0.428, 0.323, 0.494, 0.600, 0.783, 0.873, 0.455, 1.460, 1.543,
                                   0.533, 1.887, 3.412, 5.665, 6.132, 6.362, 0.578, 1.766, 0.478, 0.487,
-                                  0.156, 0.320, 0.156, 1.170, 1.148, 1.497};
+                                  0.156, 0.320, 0.156, 1.170, 1.148, 1.497, 0.860, 0.746};
     size_t n = sizeof P / sizeof P[0];
     assert_int_equal(n, sizeof want / sizeof want[0]);
     ncm_population *pop = make_pop(P, n);
@@ -339,13 +344,29 @@ static void test_cms_v28(void **state)
         {"v8", 1, 'M', "CND", 1, 0, "P040", NULL, 0},
         /* 9: P040 at age 2 maps to nothing: CND_M0_34 0.106 */
         {"v9", 2, 'M', "CND", 1, 0, "P040", NULL, 0},
+        /* 10-16: every other segment, C28 coefficients:
+         * CFA F75 E1169: CFA_F75_79 0.596 + CFA_HCC37 0.186 + D1 0 = 0.782 */
+        {"v10", 75, 'F', "CFA", 0, 0, "E1169", NULL, 0},
+        /* CPA M80 I509: CPA_M80_84 0.565 + CPA_HCC226 0.311 + D1 0 = 0.876 */
+        {"v11", 80, 'M', "CPA", 0, 0, "I509", NULL, 0},
+        /* INS F80 Medicaid I509: INS_F80_84 0.862 + INS_LTIMCAID 0.130 + INS_HCC226 0.217 + D1 0 = 1.209 */
+        {"v12", 80, 'F', "INS", 0, 1, "I509", NULL, 0},
+        /* NE F30, no Medicaid, OREC 0: NE_NMCAID_NORIGDIS_NEF0_34 0.711 (codes ignored) */
+        {"v13", 30, 'F', "NE", 0, 0, "I509", NULL, 0},
+        /* CFD M30 I509: CFD_M0_34 0.191 + CFD_HCC226 0.537 + D1 0 = 0.728 */
+        {"v14", 30, 'M', "CFD", 1, 1, "I509", NULL, 0},
+        /* CPD F55 E1169: CPD_F55_59 0.424 + CPD_HCC37 0.210 + D1 0 = 0.634 */
+        {"v15", 55, 'F', "CPD", 1, 0, "E1169", NULL, 0},
+        /* CND M57 I509: CND_M55_59 0.283 + CND_HCC226 0.442 + D1 0 = 0.725 */
+        {"v16", 57, 'M', "CND", 1, 0, "I509", NULL, 0},
     };
-    static const double want[] = {1.034, 0.845, 5.035, 0.238, 0.447, 0.654, 0.396, 2.901, 0.471, 0.106};
+    static const double want[] = {1.034, 0.845, 5.035, 0.238, 0.447, 0.654, 0.396, 2.901, 0.471, 0.106,
+                                  0.782, 0.876, 1.209, 0.711, 0.728, 0.634, 0.725};
     size_t n = sizeof P / sizeof P[0];
     ncm_population *pop = make_pop(P, n);
-    double raw[16];
+    double raw[32];
     ncm_risk_result *r = NULL;
-    if (ncm_risk_score(m, pop, NULL, raw, NULL, 16, &r)) fail_msg("%s", ncm_last_error());
+    if (ncm_risk_score(m, pop, NULL, raw, NULL, 32, &r)) fail_msg("%s", ncm_last_error());
     for (size_t i = 0; i < n; i++)
         if (fabs(raw[i] - want[i]) > 1e-9) fail_msg("person %s: raw %.6f, expected %.3f", P[i].id, raw[i], want[i]);
     check_terms(r, 0, "M70_74 HCC37 HCC226 DIABETES_HF D2");

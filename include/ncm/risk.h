@@ -272,7 +272,7 @@ NCM_API ncm_status ncm_risk_model_coefficient(const ncm_risk_model *model, const
  * @return #NCM_OK; #NCM_ERR_INVALID (NULL model or population); #NCM_ERR_VERSION; #NCM_ERR_RANGE
  *         (normalisation not > 0, coding intensity outside [0, 1)); #NCM_ERR_BUFFER (cap too small);
  *         #NCM_ERR_NOT_FOUND (a person's segment is not a segment of the model; names person and segment);
- *         #NCM_ERR_NOMEM.
+ *         #NCM_ERR_OVERFLOW (more than 2^30 distinct category sets); #NCM_ERR_NOMEM.
  * @since 0.1.0
  */
 NCM_API ncm_status ncm_risk_score(const ncm_risk_model *model, const ncm_population *pop,
