@@ -97,6 +97,9 @@ ncm_status ncm_money_parse(const char *s, unsigned decimals, unsigned flags, ncm
     if (extra_first >= 0 && !(flags & NCM_MONEY_ROUND) && (extra_first != 0 || extra_rest))
         return ncmi_error(NCM_ERR_PARSE, "money \"%s\": more than %u decimal places", q, decimals);
     for (unsigned i = nfrac; i < decimals; i++) frac *= 10;
+    /* ip may reach 10 x 2^100 above, and ip x 10^decimals would overflow 128 bits: anything above
+     * INT64_MAX is out of range already. */
+    if (ip > (ncmi_i128)INT64_MAX) return ncmi_error(NCM_ERR_OVERFLOW, "money \"%s\": amount out of range", q);
     ncmi_i128 scale = 1;
     for (unsigned i = 0; i < decimals; i++) scale *= 10;
     ncmi_i128 v = ip * scale + frac;

@@ -643,7 +643,8 @@ ncm_status ncm_withhold_settle(size_t n, const ncm_money *fee, double rate, cons
         if (t && !(tier_min[t] > tier_min[t - 1]))
             return ncmi_error(NCM_ERR_INCONSISTENT, "tier_min[%zu]: tiers must have strictly increasing minimum scores", t);
     }
-    /* validate every row first so that the outputs are unchanged on failure */
+    /* Validate everything before writing any output (outputs are unchanged on failure). With fees
+     * >= 0 and rates in [0, 1] the products below cannot overflow. */
     for (size_t i = 0; i < n; i++) {
         if (fee[i] < 0) return ncmi_error(NCM_ERR_RANGE, "fee[%zu]: %lld must be >= 0", i, (long long)fee[i]);
         if (isnan(score[i])) return ncmi_error(NCM_ERR_RANGE, "score[%zu]: NaN", i);

@@ -54,6 +54,7 @@ static int parse_cost_fast(const char *s, size_t len, ncm_money *out)
     while (i < len && (unsigned)(s[i] - '0') <= 9) v = v * 10 + (s[i++] - '0');
     if (i == 0) return 1;
     if (i == len) {
+        if (i > 16) return 1; /* 17-18 digits x 100 may not fit in int64: the general parser says so */
         *out = v * 100;
         return 0;
     }

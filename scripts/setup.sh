@@ -4,7 +4,8 @@
 set -euo pipefail
 packages=(build-essential clang cmake swig libcmocka-dev doxygen pkg-config libjansson-dev
           python3-dev python3-numpy python3-pandas python3-pytest python3-matplotlib
-          python3-dask python3-distributed valgrind)
+          python3-dask python3-distributed valgrind
+          abigail-tools gcovr libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

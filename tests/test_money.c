@@ -299,13 +299,33 @@ static void test_version_and_errors(void **state)
     assert_int_equal(ncm_money_split(10, w, 100, out), NCM_OK);
 }
 
+/* Found by fuzz_money: a long digit string with many decimals overflowed the 128-bit intermediate
+ * (undefined behaviour) before the range check. Each must be an overflow error, value untouched. */
+static void test_parse_huge_regression(void **state)
+{
+    (void)state;
+    ncm_money v = 7;
+    assert_int_equal(ncm_money_parse("45144444444144244444444500000000", 8, 0, &v), NCM_ERR_OVERFLOW);
+    assert_non_null(strstr(ncm_last_error(), "out of range"));
+    assert_int_equal(ncm_money_parse("9999999999999999999999999999999999999999", 9, 0, &v), NCM_ERR_OVERFLOW);
+    assert_int_equal(ncm_money_parse("-9,999,999,999,999,999,999,999,999,999,999,999.5", 9, NCM_MONEY_GROUPING, &v),
+                     NCM_ERR_OVERFLOW);
+    assert_int_equal(v, 7);
+    /* the edges still parse: INT64_MAX = 9223372036854775807 minor units */
+    assert_int_equal(ncm_money_parse("92233720368547758.07", 2, 0, &v), NCM_OK);
+    assert_true(v == INT64_MAX);
+    assert_int_equal(ncm_money_parse("92233720368547758.08", 2, 0, &v), NCM_ERR_OVERFLOW);
+    assert_int_equal(ncm_money_parse("9.223372036854775807", 9, NCM_MONEY_ROUND, &v), NCM_OK);
+    assert_true(v == 9223372037); /* 9.223372036|854775807 rounds up at 9 decimals */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_parse),          cmocka_unit_test(test_format),
         cmocka_unit_test(test_checked),        cmocka_unit_test(test_rounding),
         cmocka_unit_test(test_split_examples), cmocka_unit_test(test_split_property), cmocka_unit_test(test_split_property_large),
-        cmocka_unit_test(test_version_and_errors),
+        cmocka_unit_test(test_version_and_errors), cmocka_unit_test(test_parse_huge_regression),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

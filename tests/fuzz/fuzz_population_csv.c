@@ -8,9 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "ncm/ncm.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz_util.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -20,15 +18,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t pl = cut ? (size_t)(cut - s) : size;
     const char *dx = cut ? cut + 1 : NULL;
     size_t dl = cut ? size - pl - 1 : 0;
-    ncm_population *sentinel = (ncm_population *)(uintptr_t)0x10, *p = sentinel;
+    ncm_population *sentinel = FUZZ_SENTINEL, *p = sentinel;
     ncm_status st = ncm_population_read_csv_buffer(s, pl, "people.csv", dx, dl, "diagnoses.csv", NULL, &p);
     if (st != NCM_OK) {
         if (p != sentinel || !*ncm_last_error()) abort();
         return 0;
     }
     char pp[64], dp[64];
-    snprintf(pp, sizeof pp, "/tmp/ncm_fuzz_p_%ld.csv", (long)getpid());
-    snprintf(dp, sizeof dp, "/tmp/ncm_fuzz_d_%ld.csv", (long)getpid());
+    fuzz_path(pp, sizeof pp, "p", "csv");
+    fuzz_path(dp, sizeof dp, "d", "csv");
     if (ncm_population_write_csv(p, pp, dp) != NCM_OK) abort();
     ncm_population *q = NULL;
     if (ncm_population_read_csv(pp, dp, NULL, &q) != NCM_OK) abort();
