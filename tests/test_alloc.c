@@ -290,12 +290,69 @@ static void test_riskshare_outcome_savings(void **state)
     WALK("synth_population", ncm_synth_population(&so, &sp), sp == NULL, ncm_population_free(sp));
 }
 
+/* The Monte Carlo engine and per-person settlement: the calls not walked by test_simulate.c
+ * (which walks ncm_scenario_load_string/_load_file and ncm_simulate) nor test_settle.c (which walks
+ * ncm_actuals_set_person_costs and ncm_actuals_read_person_costs_csv). */
+static void test_simulate_bids_persons(void **state)
+{
+    (void)state;
+    ncm_scenario *sc = NULL;
+    assert_int_equal(ncm_scenario_load_file(NCM_TEST_DATA "/simulate/small.json", &sc), NCM_OK);
+    ncm_sim_options o;
+    ncm_sim_options_init(&o);
+    o.trials = 4;
+    o.threads = 1;
+    ncm_money bid = -1;
+    double pdef = -1;
+    WALK("scenario_find_bid", ncm_scenario_find_bid(sc, 0, &o, 0.1, 100000000, &bid, &pdef), bid == -1 && pdef == -1,
+         (void)0);
+    assert_true(bid > 0 && pdef >= 0 && pdef <= 0.1);
+    ncm_money bids[2] = {bid, bid / 2};
+    double pd[2] = {-1, -1}, mean[2] = {-1, -1};
+    WALK("scenario_deficit_at", ncm_scenario_deficit_at(sc, 0, &o, 2, bids, pd, mean), pd[0] == -1 && mean[0] == -1,
+         (void)0);
+    const char *sp = tmp(".json");
+    WALK("scenario_write_file", ncm_scenario_write_file(sc, sp), 1, (void)0);
+    remove(sp);
+    ncm_contract *c = NULL;
+    assert_int_equal(ncm_contract_load_file(NCM_TEST_DATA "/simulate/simple2.json", &c), NCM_OK);
+    const ncm_contract *before = ncm_scenario_design_contract(sc, 0);
+    WALK("scenario_set_contract", ncm_scenario_set_contract(sc, 0, c),
+         ncm_scenario_design_contract(sc, 0) == before, (void)0);
+    ncm_contract_free(c);
+    ncm_sim_results *r = NULL;
+    assert_int_equal(ncm_simulate(sc, &o, &r), NCM_OK);
+    double v[NCM_SIM_STAT_COUNT], se[NCM_SIM_STAT_COUNT];
+    v[0] = -1;
+    WALK("sim_results_stats", ncm_sim_results_stats(r, 0, 0, 0, v, se, NCM_SIM_STAT_COUNT), v[0] == -1, (void)0);
+    v[0] = -1;
+    WALK("sim_results_compare", ncm_sim_results_compare(r, 0, 0, 0, 1, 0, v, se, NCM_SIM_STAT_COUNT), v[0] == -1,
+         (void)0);
+    ncm_sim_results_free(r);
+    ncm_scenario_free(sc);
+
+    /* per-person settlement in bulk: two trials of the stop-loss example, one with two people */
+    ncm_contract *slc = NULL;
+    assert_int_equal(ncm_contract_load_file(EX "stop_loss_complex_care.json", &slc), NCM_OK);
+    ncm_settler *s = NULL;
+    assert_int_equal(ncm_settler_create(slc, &s), NCM_OK);
+    size_t off[3] = {0, 2, 2};
+    ncm_money pc[2] = {31000000, 500000}, netv[16];
+    assert_true(2 * ncm_contract_party_count(slc) <= 16);
+    netv[0] = -1;
+    WALK("settler_run_persons", ncm_settler_run_persons(s, 1, 2, off, pc, NULL, NULL, NULL, NULL, netv), netv[0] == -1,
+         (void)0);
+    ncm_settler_free(s);
+    ncm_contract_free(slc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_population_and_risk),
         cmocka_unit_test(test_contract_settle),
         cmocka_unit_test(test_riskshare_outcome_savings),
+        cmocka_unit_test(test_simulate_bids_persons),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
