@@ -1431,7 +1431,7 @@ static const struct vcase {
     /* the document, schema, term, mode */
     {"[]", NCM_ERR_PARSE, "bad.json: (document): expected an object"},
     {"{\"term_years\": 1, " SEG VDES(""), NCM_ERR_PARSE, "schema: missing (expected \"ncm.scenario/1\")"},
-    {"{\"schema\": 1, \"term_years\": 1, " SEG VDES(""), NCM_ERR_PARSE, "schema: missing"},
+    {"{\"schema\": 1, \"term_years\": 1, " SEG VDES(""), NCM_ERR_PARSE, "schema: not a string (expected \"ncm.scenario/1\")"},
     {"{\"schema\": \"ncm.scenario/1\", " SEG VDES(""), NCM_ERR_PARSE, "bad.json: term_years: missing"},
     {"{\"schema\": \"ncm.scenario/1\", \"term_years\": \"one\", " SEG VDES(""), NCM_ERR_PARSE, "term_years: not a number"},
     {"{\"schema\": \"ncm.scenario/1\", \"term_years\": 0, " SEG VDES(""), NCM_ERR_RANGE, "term_years: 0 is outside [1, "},
