@@ -1481,6 +1481,9 @@ static const struct vcase {
     {VPOP("{\"csv\": {\"people\": 7}}", "\"cost\": {}"), NCM_ERR_PARSE, "population.csv.people: expected a file name"},
     {VPOP("{\"csv\": {\"people\": \"people.csv\", \"diagnoses\": \"no_diagnoses.csv\"}}", "\"cost\": {}"), NCM_ERR_IO,
      "bad.json: population.csv: "},
+    /* a diagnoses file by absolute path (here a people file, which lacks the diagnosis columns) */
+    {VPOP("{\"csv\": {\"people\": \"people.csv\", \"diagnoses\": \"" NCM_TEST_DATA "/simulate/people.csv\"}}", "\"cost\": {}"),
+     NCM_ERR_PARSE, "people.csv:1:1: header: required column \"code\" is missing"},
     {VSYN("\"persons\": 10"), NCM_ERR_PARSE, "population.synth: unknown key \"persons\""},
     {VSYN("\"people\": 0"), NCM_ERR_RANGE, "population.synth.people: 0 is outside [1, 4e+09]"},
     {VSYN("\"people\": 10.5"), NCM_ERR_RANGE, "population.synth: people, seed and places must be whole numbers"},
@@ -1605,6 +1608,24 @@ static const struct vcase {
     {VSL("\"attachment\": \"100.00\", \"premium_rate\": -1"), NCM_ERR_RANGE, "designs[0] \"d\".stop_loss.premium_rate: -1 is outside"},
     {HEAD SEG VDES(", \"cap\": \"lots\""), NCM_ERR_PARSE, "designs[0] \"d\".cap: not an amount"},
     {HEAD SEG VDES(", \"cap\": \"-1.00\""), NCM_ERR_RANGE, "designs[0] \"d\".cap: -1.00 is negative"},
+    {HEAD SEG "\"designs\": [{\"name\": \"\", \"contract\": " VCON "}]}", NCM_ERR_PARSE,
+     "designs[0]: \"name\" must be a non-empty string"},
+    {"{\"schema\": \"ncm.scenario/1\", \"term_years\": 1000, " SEG VDES(""), NCM_ERR_RANGE, "term_years: 1000 is outside [1, "},
+    {VSEG("\"max_age\": 200"), NCM_ERR_RANGE, "segments[0] \"x\".max_age: 200 is outside [0, 130]"},
+    {HEAD SEG "\"outcomes\": {\"mean\": 0.5, \"framework\": " MFW "}, " VDES(""), NCM_ERR_PARSE,
+     "outcomes: give either a single score"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"fixed\", \"framework\": " MFW "}, " VDES(""), NCM_ERR_PARSE,
+     "outcomes: give either a single score"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0, \"sd\": 0.1}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0.5}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0, \"sd\": 0.05}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0.5}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 1, \"sd\": 0.05}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
 };
 
 /* Valid documents that take the optional branches; each must load, write, load back and write the same bytes. */
@@ -1634,6 +1655,10 @@ static const char *const vvalid[] = {
     /* the CSV population given by an absolute path, every segment without figures */
     HEAD "\"population\": {\"csv\": {\"people\": \"" NCM_TEST_DATA "/simulate/people.csv\"}, \"cost_total\": \"100.00\"}, "
          "\"segments\": [{\"name\": \"all\", \"cost\": {\"distribution\": \"gamma\"}}], " VDES(""),
+    /* absolute paths for the contract, the framework and the CSV files */
+    MHEAD "\"outcomes\": {\"framework\": \"" NCM_TEST_DATA "/simulate/measures_fw.json\", \"measures\": ["
+          MOK_READMIT ", " MOK_FALLS ", " MOK_FFT "]}, " MDES,
+    HEAD SEG "\"designs\": [{\"name\": \"abs\", \"contract\": \"" NCM_TEST_DATA "/simulate/simple2.json\"}]}",
     /* per-measure model from a framework file, normal measures with bounds */
     MHEAD "\"outcomes\": {\"framework\": \"measures_fw.json\", \"measures\": ["
           "{\"id\": \"readmit\", \"distribution\": \"normal\", \"mean\": 0.13, \"sd\": 0.02, \"trend\": -0.01, \"min\": 0, \"max\": 1}, "
