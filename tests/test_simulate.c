@@ -1732,6 +1732,68 @@ static void test_scenario_validation_table(void **state)
         unlink(p1);
         unlink(p2);
     }
+    /* the sweep setters: each refusal names the parameter, segment or design */
+    ncm_scenario *s1 = load_text(vvalid[1]), *s2 = NULL;
+    s2 = load_text(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FALLS ", " MOK_FFT
+                         "]}, " MDES);
+    ncm_contract *prime = NULL, *simple = NULL;
+    assert_int_equal(ncm_contract_load_string(PRIME_CONTRACT, "prime", &prime), NCM_OK);
+    assert_int_equal(ncm_contract_load_string(SIMPLE_CONTRACT("300.00"), "simple", &simple), NCM_OK);
+#define SETTER(call, want, part)                                                                                       \
+    do {                                                                                                               \
+        ncm_status st_ = (call);                                                                                       \
+        if (st_ != (want)) fail_msg("%s: status %d, want %d: %s", #call, st_, (want), ncm_last_error());               \
+        if ((want) != NCM_OK && !strstr(ncm_last_error(), (part)))                                                     \
+            fail_msg("%s: message \"%s\" lacks \"%s\"", #call, ncm_last_error(), (part));                               \
+    } while (0)
+    SETTER(ncm_scenario_set_number(s1, "outcomes.measures.readmit.mean", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit.mean: the scenario has no per-measure outcome model");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.sd", 0.6), NCM_ERR_RANGE,
+           "outcomes.sd: 0.6: a beta distribution needs 0 < mean < 1");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.mean", 1.0), NCM_ERR_RANGE, "outcomes.mean: 1: a beta distribution needs");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.mean", 0.4), NCM_OK, "");
+    SETTER(ncm_scenario_set_number(s1, "cost_inflation", NAN), NCM_ERR_RANGE, "cost_inflation: nan is outside [-0.5, 1]");
+    SETTER(ncm_scenario_set_number(s1, NULL, 1), NCM_ERR_INVALID, "ncm_scenario_set_number: NULL argument");
+    SETTER(ncm_scenario_set_segment(s1, 0, 1e10, NAN, NAN), NCM_ERR_RANGE, "segments[0] \"g\".people: 1e+10 is out of range");
+    SETTER(ncm_scenario_set_segment(s1, 0, NAN, INFINITY, NAN), NCM_ERR_RANGE, "segments[0] \"g\".cost.mean: inf is not > 0");
+    SETTER(ncm_scenario_set_segment(s1, 1, NAN, NAN, 21), NCM_ERR_RANGE, "segments[1] \"l\".cost.cv: 21 is outside [0, 20]");
+    SETTER(ncm_scenario_set_segment(NULL, 0, 1, 1, 1), NCM_ERR_INVALID, "ncm_scenario_set_segment: NULL scenario");
+    SETTER(ncm_scenario_set_segment(s1, 1, 12, 1500, 0.3), NCM_OK, "");
+    double sp[2], sm[2], scv[2];
+    assert_int_equal(ncm_scenario_segments(s1, sp, sm, scv, 2), NCM_OK);
+    assert_true(sp[1] == 12 && sm[1] == 1500 && scv[1] == 0.3 && sp[0] == 10 && scv[0] == 0.5);
+    SETTER(ncm_scenario_set_contract(s1, 0, prime), NCM_ERR_NOT_FOUND,
+           "design \"d\": cost_shares: no party \"Prov\" in the new contract");
+    SETTER(ncm_scenario_set_contract(s1, 9, prime), NCM_ERR_RANGE, "ncm_scenario_set_contract: design 9 of 2");
+    SETTER(ncm_scenario_set_contract(s2, 0, simple), NCM_ERR_RANGE,
+           "design \"d\": the contract's term (1 years) is shorter than the scenario's (3)");
+    SETTER(ncm_scenario_set_contract(s1, 0, simple), NCM_OK, "");
+    assert_int_equal(ncm_contract_term(ncm_scenario_design_contract(s1, 0)), 1);
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit: expected outcomes.measures.ID.mean, .sd or .trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures..mean", 0.1), NCM_ERR_NOT_FOUND,
+           "expected outcomes.measures.ID.mean, .sd or .trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.waits.mean", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.waits.mean: no measure \"waits\" in the framework");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.mean", NAN), NCM_ERR_RANGE,
+           "outcomes.measures.readmit.mean: nan is out of range");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.sd", -1), NCM_ERR_RANGE,
+           "outcomes.measures.readmit.sd: -1 is negative");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.median", 1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit.median: \"median\" is not mean, sd or trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.fft.mean", 1.2), NCM_ERR_RANGE,
+           "outcomes.measures.fft.mean: 1.2: year 1: a beta distribution needs");
+    /* fft: mean 0.85, sd 0.05; trend 0.1 gives 0.95 in year 2 (allowed) and 1.05 in year 3 */
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.fft.trend", 0.1), NCM_ERR_RANGE,
+           "outcomes.measures.fft.trend: 0.1: year 3: a beta distribution needs");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.trend", 0.01), NCM_OK, "");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.mean", 0.5), NCM_ERR_INVALID,
+           "outcomes.mean: the scenario models each outcome measure");
+#undef SETTER
+    ncm_contract_free(prime);
+    ncm_contract_free(simple);
+    ncm_scenario_free(s1);
+    ncm_scenario_free(s2);
 }
 
 int main(void)
