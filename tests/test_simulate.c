@@ -1590,6 +1590,16 @@ static const struct vcase {
      "designs[0] \"d\": \"contract\" must be a file name or an object"},
     {HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": {\"schema\": 1}}]}", NCM_ERR_PARSE,
      "bad.json: designs[0] \"d\".contract"},
+    {HEAD SEG "\"designs\": [{\"name\": \"act\", \"contract\": {\"schema\": 1, \"name\": \"a\", \"form\": \"activity\","
+              " \"term_years\": 1, \"value\": {\"by_year\": [\"100.00\"]}, \"parties\": [{\"name\": \"CCG\", \"role\": "
+              "\"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}], \"components\": [{\"name\": \"visits\", "
+              "\"type\": \"activity\", \"price\": \"10.00\"}]}}]}",
+     NCM_ERR_INVALID, "designs[0] \"act\": component \"visits\": activity volumes are not simulated"},
+    {HEAD SEG "\"designs\": [{\"name\": \"ext\", \"contract\": {\"schema\": 1, \"name\": \"e\", \"form\": \"capitated\","
+              " \"term_years\": 1, \"value\": {\"by_year\": [\"100.00\"]}, \"parties\": [{\"name\": \"CCG\", \"role\": "
+              "\"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}, {\"name\": \"Re\", \"role\": \"external\"}],"
+              " \"components\": [{\"name\": \"cap\", \"type\": \"capitation\", \"share\": 1}]}, \"cost_shares\": {\"Re\": 1}}]}",
+     NCM_ERR_INVALID, "designs[0] \"ext\".cost_shares: \"Re\" is not a provider"},
     {VCS("[]"), NCM_ERR_PARSE, "designs[0] \"d\".cost_shares: expected an object"},
     {VCS("{\"CCG\": 1}"), NCM_ERR_INVALID, "designs[0] \"d\".cost_shares: \"CCG\" is not a provider"},
     {VCS("{\"Prov\": 2}"), NCM_ERR_RANGE, "designs[0] \"d\".cost_shares.Prov: must be a number in [0, 1]"},
@@ -1675,6 +1685,21 @@ static void test_scenario_validation_table(void **state)
         if (!strstr(ncm_last_error(), vcases[i].part))
             fail_msg("case %zu: message \"%s\" lacks \"%s\"", i, ncm_last_error(), vcases[i].part);
         assert_ptr_equal(sc, (ncm_scenario *)0x1);
+    }
+    /* 4097 segments: one more than allowed */
+    {
+        static const char head[] = HEAD "\"segments\": [", tail[] = "{}], " VDES("");
+        size_t cap = sizeof head + 4 * 4097 + sizeof tail;
+        char *big = malloc(cap), *q = big;
+        assert_non_null(big);
+        q += sprintf(q, "%s", head);
+        for (int k = 0; k < 4096; k++) q += sprintf(q, "{}, ");
+        sprintf(q, "%s", tail);
+        ncm_scenario *sc = (ncm_scenario *)0x1;
+        assert_int_equal(ncm_scenario_load_string(big, "big.json", NULL, &sc), NCM_ERR_RANGE);
+        assert_non_null(strstr(ncm_last_error(), "big.json: segments: 4097 segments (at most 4096)"));
+        assert_ptr_equal(sc, (ncm_scenario *)0x1);
+        free(big);
     }
     /* base folder absent or empty: relative file names are taken as given (from the working folder) */
     const char *rel = HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": \"no_such_contract.json\"}]}";
