@@ -1815,6 +1815,29 @@ static void test_scenario_validation_table(void **state)
     SETTER(ncm_scenario_set_number(s2, "outcomes.mean", 0.5), NCM_ERR_INVALID,
            "outcomes.mean: the scenario models each outcome measure");
 #undef SETTER
+    /* allocation failures in set_contract (cost shares kept by name, the scaled copy) and in writing */
+    char wp[] = "/tmp/ncm_scvw_XXXXXX";
+    close(mkstemp(wp));
+    for (int which = 0; which < 2; which++) {
+        int ok = 0;
+        for (unsigned long k = 1; k < 10000 && !ok; k++) {
+            const ncm_contract *before = ncm_scenario_design_contract(s1, 0);
+            ncm_alloc_fail_at(k);
+            ncm_status st = which == 0 ? ncm_scenario_set_contract(s1, 0, simple) : ncm_scenario_write_file(s1, wp);
+            ncm_alloc_fail_at(0);
+            if (st == NCM_OK) ok = 1;
+            else {
+                if (st != NCM_ERR_NOMEM) fail_msg("which %d k=%lu: %d %s", which, k, st, ncm_last_error());
+                assert_ptr_equal(ncm_scenario_design_contract(s1, 0), before);
+            }
+        }
+        assert_true(ok);
+    }
+    ncm_scenario *wb = NULL;
+    if (ncm_scenario_load_file(wp, &wb) != NCM_OK) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_scenario_design_count(wb), 2);
+    ncm_scenario_free(wb);
+    unlink(wp);
     ncm_contract_free(prime);
     ncm_contract_free(simple);
     ncm_scenario_free(s1);
