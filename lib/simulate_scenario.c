@@ -535,7 +535,9 @@ static ncm_status parse_root(const ctx *cx, ncm_scenario *sc, const json_t *root
     ncm_status st;
     if ((st = check_keys(cx, root, "(document)", keys))) return st;
     const char *schema = json_string_value(json_object_get(root, "schema"));
-    if (!schema) return ncmi_error(NCM_ERR_PARSE, "%s: schema: missing (expected \"%s\")", cx->file, NCM_SCENARIO_SCHEMA);
+    if (!schema)
+        return ncmi_error(NCM_ERR_PARSE, "%s: schema: %s (expected \"%s\")", cx->file,
+                          json_object_get(root, "schema") ? "not a string" : "missing", NCM_SCENARIO_SCHEMA);
     if (strcmp(schema, NCM_SCENARIO_SCHEMA) != 0)
         return ncmi_error(NCM_ERR_VERSION, "%s: schema: \"%s\" is not supported (expected \"%s\")", cx->file, schema,
                           NCM_SCENARIO_SCHEMA);

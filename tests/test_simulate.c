@@ -1406,6 +1406,444 @@ static void test_measures_alloc_failures(void **state)
     ncm_scenario_free(sc);
 }
 
+/* ---------------------------------------------------------------- validation table */
+
+/* Every check of the scenario loader: one small document per check (a minimal valid scenario with
+ * one thing wrong), the exact status and the part of the message that names the field and reason. */
+#define VCON SIMPLE_CONTRACT("100.00")
+#define VDES(extra) "\"designs\": [{\"name\": \"d\", \"contract\": " VCON extra "}]}"
+#define VOK HEAD SEG VDES("")
+#define VSEG(body) HEAD "\"segments\": [{\"name\": \"x\", " body "}], " VDES("")
+#define VCOST(body) VSEG("\"people\": 10, \"cost\": {" body "}")
+#define VPOP(pop, seg) HEAD "\"population\": " pop ", \"segments\": [{\"name\": \"x\", " seg "}], " VDES("")
+#define VSYN(body) VPOP("{\"synth\": {" body "}}", "\"cost\": {}")
+#define VMEAS(m) MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" m "]}, " MDES
+#define VSL(body) HEAD SEG VDES(", \"stop_loss\": {" body "}")
+#define VCS(body) HEAD SEG VDES(", \"cost_shares\": " body)
+#define V5 "{}, {}, {}, {}, {}, "
+#define Z8 "0, 0, 0, 0, 0, 0, 0, 0, "
+
+static const struct vcase {
+    const char *text;
+    ncm_status want;
+    const char *part;
+} vcases[] = {
+    /* the document, schema, term, mode */
+    {"[]", NCM_ERR_PARSE, "bad.json: (document): expected an object"},
+    {"{\"term_years\": 1, " SEG VDES(""), NCM_ERR_PARSE, "schema: missing (expected \"ncm.scenario/1\")"},
+    {"{\"schema\": 1, \"term_years\": 1, " SEG VDES(""), NCM_ERR_PARSE, "schema: not a string (expected \"ncm.scenario/1\")"},
+    {"{\"schema\": \"ncm.scenario/1\", " SEG VDES(""), NCM_ERR_PARSE, "bad.json: term_years: missing"},
+    {"{\"schema\": \"ncm.scenario/1\", \"term_years\": \"one\", " SEG VDES(""), NCM_ERR_PARSE, "term_years: not a number"},
+    {"{\"schema\": \"ncm.scenario/1\", \"term_years\": 0, " SEG VDES(""), NCM_ERR_RANGE, "term_years: 0 is outside [1, "},
+    {"{\"schema\": \"ncm.scenario/1\", \"term_years\": 1.5, " SEG VDES(""), NCM_ERR_RANGE,
+     "term_years: 1.5 is not a whole number"},
+    {HEAD "\"mode\": \"batch\", " SEG VDES(""), NCM_ERR_PARSE, "mode: expected \"segment\" or \"person\""},
+    {HEAD "\"mode\": 1, " SEG VDES(""), NCM_ERR_PARSE, "mode: expected \"segment\" or \"person\""},
+    /* segments */
+    {HEAD VDES(""), NCM_ERR_PARSE, "segments: missing"},
+    {HEAD "\"segments\": [], " VDES(""), NCM_ERR_PARSE, "segments: expected a non-empty array"},
+    {HEAD "\"segments\": {}, " VDES(""), NCM_ERR_PARSE, "segments: expected a non-empty array"},
+    {HEAD "\"segments\": [1], " VDES(""), NCM_ERR_PARSE, "segments[0]: expected an object"},
+    {HEAD "\"segments\": [{\"people\": 1}], " VDES(""), NCM_ERR_PARSE, "segments[0]: \"name\" must be a non-empty string"},
+    {HEAD "\"segments\": [{\"name\": \"\"}], " VDES(""), NCM_ERR_PARSE, "segments[0]: \"name\" must be a non-empty string"},
+    {VSEG("\"sex\": \"F\""), NCM_ERR_PARSE, "segments[0]: unknown key \"sex\""},
+    {VSEG("\"min_age\": -1"), NCM_ERR_RANGE, "segments[0] \"x\".min_age: -1 is outside [0, 130]"},
+    {VSEG("\"max_age\": \"old\""), NCM_ERR_PARSE, "segments[0] \"x\".max_age: not a number"},
+    {VSEG("\"min_age\": 80, \"max_age\": 70"), NCM_ERR_RANGE, "segments[0] \"x\": min_age 80 is above max_age 70"},
+    {VSEG("\"people\": -1"), NCM_ERR_RANGE, "segments[0] \"x\".people: -1 is outside [0, 4e+09]"},
+    {VSEG("\"people\": 10"), NCM_ERR_PARSE, "segments[0] \"x\": \"cost\" is required"},
+    {VSEG("\"people\": 10, \"cost\": []"), NCM_ERR_PARSE, "segments[0] \"x\".cost: expected an object"},
+    {VCOST("\"sd\": 1"), NCM_ERR_PARSE, "segments[0] \"x\".cost: unknown key \"sd\""},
+    {VCOST("\"distribution\": 3"), NCM_ERR_PARSE, "segments[0] \"x\".cost.distribution: expected a string"},
+    {VCOST("\"mean\": 10, \"cv\": 1"), NCM_ERR_PARSE, "segments[0] \"x\".cost.mean: not an amount"},
+    {VCOST("\"mean\": \"ten\", \"cv\": 1"), NCM_ERR_PARSE, "segments[0] \"x\".cost.mean: not an amount"},
+    {VCOST("\"mean\": \"-5.00\", \"cv\": 1"), NCM_ERR_RANGE, "segments[0] \"x\".cost.mean: -5.00 is negative"},
+    {VCOST("\"mean\": \"0.00\", \"cv\": 1"), NCM_ERR_RANGE, "segments[0] \"x\".cost.mean: must be > 0"},
+    {VCOST("\"mean\": \"10.00\", \"cv\": \"high\""), NCM_ERR_PARSE, "segments[0] \"x\".cost.cv: not a number"},
+    {VCOST("\"mean\": \"10.00\", \"cv\": 21"), NCM_ERR_RANGE, "segments[0] \"x\".cost.cv: 21 is above 20"},
+    {VCOST("\"mean\": \"10.00\""), NCM_ERR_PARSE, "segments[0] \"x\".cost: mean and cv are required without a population"},
+    {VCOST("\"cv\": 1"), NCM_ERR_PARSE, "segments[0] \"x\".cost: mean and cv are required without a population"},
+    {VCOST("\"distribution\": \"resample\", \"mean\": \"10.00\", \"cv\": 1"), NCM_ERR_INVALID,
+     "segments[0] \"x\".cost: resample needs a population"},
+    /* population */
+    {VPOP("[]", "\"cost\": {}"), NCM_ERR_PARSE, "population: expected an object"},
+    {VPOP("{\"file\": \"p.csv\"}", "\"cost\": {}"), NCM_ERR_PARSE, "population: unknown key \"file\""},
+    {VPOP("{\"synth\": {}, \"cost_scale\": -1}", "\"cost\": {}"), NCM_ERR_RANGE,
+     "population.cost_scale: -1 is outside [0, 1e+06]"},
+    {VPOP("{\"cost_scale\": 1}", "\"cost\": {}"), NCM_ERR_PARSE, "population: give exactly one of \"synth\" and \"csv\""},
+    {VPOP("{\"synth\": {}, \"csv\": {\"people\": \"people.csv\"}}", "\"cost\": {}"), NCM_ERR_PARSE,
+     "population: give exactly one of \"synth\" and \"csv\""},
+    {VPOP("{\"csv\": 1}", "\"cost\": {}"), NCM_ERR_PARSE, "population.csv: expected an object"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\", \"costs\": \"c.csv\"}}", "\"cost\": {}"), NCM_ERR_PARSE,
+     "population.csv: unknown key \"costs\""},
+    {VPOP("{\"csv\": {\"diagnoses\": \"d.csv\"}}", "\"cost\": {}"), NCM_ERR_PARSE,
+     "population.csv.people: expected a file name"},
+    {VPOP("{\"csv\": {\"people\": 7}}", "\"cost\": {}"), NCM_ERR_PARSE, "population.csv.people: expected a file name"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\", \"diagnoses\": \"no_diagnoses.csv\"}}", "\"cost\": {}"), NCM_ERR_IO,
+     "bad.json: population.csv: "},
+    /* a diagnoses file by absolute path (here a people file, which lacks the diagnosis columns) */
+    {VPOP("{\"csv\": {\"people\": \"people.csv\", \"diagnoses\": \"" NCM_TEST_DATA "/simulate/people.csv\"}}", "\"cost\": {}"),
+     NCM_ERR_PARSE, "people.csv:1:1: header: required column \"code\" is missing"},
+    {VSYN("\"persons\": 10"), NCM_ERR_PARSE, "population.synth: unknown key \"persons\""},
+    {VSYN("\"people\": 0"), NCM_ERR_RANGE, "population.synth.people: 0 is outside [1, 4e+09]"},
+    {VSYN("\"people\": 10.5"), NCM_ERR_RANGE, "population.synth: people, seed and places must be whole numbers"},
+    {VSYN("\"people\": 10, \"seed\": 1.5"), NCM_ERR_RANGE, "population.synth: people, seed and places must be whole"},
+    {VSYN("\"people\": 10, \"places\": 2.5"), NCM_ERR_RANGE, "population.synth: people, seed and places must be whole"},
+    {VSYN("\"seed\": -1"), NCM_ERR_RANGE, "population.synth.seed: -1 is outside"},
+    {VSYN("\"places\": \"many\""), NCM_ERR_PARSE, "population.synth.places: not a number"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}, \"cost_total\": \"10.00\", \"cost_scale\": 2}", "\"cost\": {}"),
+     NCM_ERR_INCONSISTENT, "population: give cost_scale or cost_total, not both"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}, \"cost_total\": 10}", "\"cost\": {}"), NCM_ERR_PARSE,
+     "population.cost_total: not an amount"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}, \"cost_total\": \"-10.00\"}", "\"cost\": {}"), NCM_ERR_RANGE,
+     "population.cost_total: -10.00 is negative"},
+    /* people.csv has nobody aged 0-30: no cost to scale, and no one to take a mean from */
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}, \"cost_total\": \"10.00\"}",
+          "\"max_age\": 30, \"cost\": {\"mean\": \"1.00\", \"cv\": 1}"),
+     NCM_ERR_RANGE, "population.cost_total: the segments' people have no cost"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}}", "\"max_age\": 30, \"cost\": {}"), NCM_ERR_RANGE,
+     "segments[0] \"x\": nobody in the population is aged 0-30"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}}",
+          "\"max_age\": 30, \"cost\": {\"distribution\": \"resample\", \"mean\": \"1.00\", \"cv\": 1}"),
+     NCM_ERR_RANGE, "segments[0] \"x\": nobody in the population is aged 0-30"},
+    {VPOP("{\"csv\": {\"people\": \"people.csv\"}, \"cost_scale\": 0}", "\"cost\": {}"), NCM_ERR_RANGE,
+     "segments[0] \"x\": mean cost is 0"},
+    /* growth and inflation */
+    {HEAD SEG "\"demand_growth\": 2, " VDES(""), NCM_ERR_RANGE, "bad.json: demand_growth: 2 is outside [-0.5, 1]"},
+    {HEAD SEG "\"cost_inflation\": null, " VDES(""), NCM_ERR_PARSE, "bad.json: cost_inflation: not a number"},
+    {HEAD SEG "\"cost_inflation\": -0.6, " VDES(""), NCM_ERR_RANGE, "cost_inflation: -0.6 is outside [-0.5, 1]"},
+    /* JSON has no NaN or infinity: the parser rejects the spellings, with the place */
+    {HEAD SEG "\"cost_inflation\": NaN, " VDES(""), NCM_ERR_PARSE, "bad.json:1:"},
+    {HEAD SEG "\"demand_growth\": 1e999, " VDES(""), NCM_ERR_PARSE, "bad.json:1:"},
+    /* efficiency */
+    {HEAD SEG "\"efficiency\": 0.1, " VDES(""), NCM_ERR_PARSE, "efficiency: expected an object"},
+    {HEAD SEG "\"efficiency\": {\"target\": 0.1}, " VDES(""), NCM_ERR_PARSE, "efficiency: unknown key \"target\""},
+    {HEAD SEG "\"efficiency\": {\"assumed\": 0.99}, " VDES(""), NCM_ERR_RANGE, "efficiency.assumed: 0.99 is outside [0, 0.95]"},
+    {HEAD SEG "\"efficiency\": {\"ramp_years\": 0}, " VDES(""), NCM_ERR_RANGE, "efficiency.ramp_years: 0 is outside [1, 50]"},
+    {HEAD SEG "\"efficiency\": {\"delivered\": []}, " VDES(""), NCM_ERR_PARSE, "efficiency.delivered: expected an object"},
+    {HEAD SEG "\"efficiency\": {\"delivered\": {\"min\": 0}}, " VDES(""), NCM_ERR_PARSE,
+     "efficiency.delivered: unknown key \"min\""},
+    {HEAD SEG "\"efficiency\": {\"delivered\": {\"mean\": 1}}, " VDES(""), NCM_ERR_RANGE,
+     "efficiency.delivered.mean: 1 is outside [0, 0.95]"},
+    {HEAD SEG "\"efficiency\": {\"delivered\": {\"sd\": \"x\"}}, " VDES(""), NCM_ERR_PARSE,
+     "efficiency.delivered.sd: not a number"},
+    /* a single outcome score */
+    {HEAD SEG "\"outcomes\": 1, " VDES(""), NCM_ERR_PARSE, "outcomes: expected an object"},
+    {HEAD SEG "\"outcomes\": {\"median\": 1}, " VDES(""), NCM_ERR_PARSE, "outcomes: unknown key \"median\""},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"poisson\"}, " VDES(""), NCM_ERR_PARSE,
+     "outcomes.distribution: \"poisson\" is not fixed, beta or normal"},
+    {HEAD SEG "\"outcomes\": {\"mean\": 1.5}, " VDES(""), NCM_ERR_RANGE, "outcomes.mean: 1.5 is outside [0, 1]"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"normal\", \"sd\": -0.1}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes.sd: -0.1 is outside [0, 1]"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 1, \"sd\": 0.1}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {HEAD SEG "\"outcomes\": {\"sd\": 0.1, \"measures\": []}, " VDES(""), NCM_ERR_PARSE, "outcomes: give either a single score"},
+    /* per-measure outcome model */
+    {MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": {}}, " MDES, NCM_ERR_PARSE,
+     "outcomes.measures: expected an array"},
+    {MHEAD "\"outcomes\": {\"framework\": " MFW "}, " MDES, NCM_ERR_PARSE, "outcomes.measures: expected an array"},
+    {VMEAS("1"), NCM_ERR_PARSE, "outcomes.measures[0]: expected an object"},
+    {VMEAS("{\"mean\": 0.1}"), NCM_ERR_PARSE, "outcomes.measures[0]: \"id\" must be a non-empty string"},
+    {VMEAS("{\"id\": \"\", \"mean\": 0.1}"), NCM_ERR_PARSE, "outcomes.measures[0]: \"id\" must be a non-empty string"},
+    {VMEAS("{\"id\": \"readmit\", \"distribution\": 2, \"mean\": 0.1}"), NCM_ERR_PARSE,
+     "outcomes.measures[0] \"readmit\".distribution: expected a string"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.8, \"sd\": 0.05, \"min\": 0}"), NCM_ERR_PARSE,
+     "outcomes.measures[0] \"fft\": min and max apply to a normal distribution only"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.8, \"sd\": 0.05, \"max\": 1}"), NCM_ERR_PARSE,
+     "outcomes.measures[0] \"fft\": min and max apply to a normal distribution only"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.8, \"sd\": 0}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+    {VMEAS("{\"id\": \"readmit\", \"mean\": 2e12}"), NCM_ERR_RANGE, "outcomes.measures[0] \"readmit\".mean: 2e+12 is outside"},
+    {VMEAS("{\"id\": \"readmit\", \"mean\": 0.1, \"trend\": \"up\"}"), NCM_ERR_PARSE,
+     "outcomes.measures[0] \"readmit\".trend: not a number"},
+    {VMEAS("{\"id\": \"readmit\", \"mean\": 0.1, \"min\": \"low\"}"), NCM_ERR_PARSE,
+     "outcomes.measures[0] \"readmit\".min: not a number"},
+    {VMEAS("{\"id\": \"readmit\", \"mean\": 0.1, \"max\": -2e12}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"readmit\".max: -2e+12 is outside"},
+    {VMEAS(MOK_READMIT ", " MOK_FALLS), NCM_ERR_PARSE, "outcomes.measures: no distribution for measure \"fft\" (weight 1)"},
+    /* membership */
+    {HEAD SEG "\"membership\": [], " VDES(""), NCM_ERR_PARSE, "membership: expected an object"},
+    {HEAD SEG "\"membership\": {\"deaths\": 0.1}, " VDES(""), NCM_ERR_PARSE, "membership: unknown key \"deaths\""},
+    {HEAD SEG "\"membership\": {\"joiners\": 2}, " VDES(""), NCM_ERR_RANGE, "membership.joiners: 2 is outside [0, 1]"},
+    {HEAD SEG "\"membership\": {\"leavers\": \"few\"}, " VDES(""), NCM_ERR_PARSE, "membership.leavers: not a number"},
+    /* shocks */
+    {HEAD SEG "\"shocks\": {}, " VDES(""), NCM_ERR_PARSE, "shocks: expected an array"},
+    {HEAD SEG "\"shocks\": [" V5 V5 V5 "{}, {}], " VDES(""), NCM_ERR_RANGE, "shocks: 17 shocks (at most 16)"},
+    {HEAD SEG "\"shocks\": [1], " VDES(""), NCM_ERR_PARSE, "shocks[0]: expected an object"},
+    {HEAD SEG "\"shocks\": [{\"severity\": 1}], " VDES(""), NCM_ERR_PARSE, "shocks[0]: unknown key \"severity\""},
+    {HEAD SEG "\"shocks\": [{\"cost_increase\": 11}], " VDES(""), NCM_ERR_RANGE, "shocks[0].cost_increase: 11 is outside [-0.9, 10]"},
+    {HEAD SEG "\"shocks\": [{\"probability\": \"rare\"}], " VDES(""), NCM_ERR_PARSE, "shocks[0].probability: not a number"},
+    /* designs */
+    {HEAD SEG "\"name\": \"n\"}", NCM_ERR_PARSE, "designs: expected a non-empty array"},
+    {HEAD SEG "\"designs\": []}", NCM_ERR_PARSE, "designs: expected a non-empty array"},
+    {HEAD SEG "\"designs\": [" Z8 Z8 Z8 Z8 Z8 Z8 Z8 Z8 "0]}", NCM_ERR_RANGE, "designs: 65 designs (at most 64)"},
+    {HEAD SEG "\"designs\": [1]}", NCM_ERR_PARSE, "designs[0]: expected an object"},
+    {HEAD SEG "\"designs\": [{\"contract\": " VCON "}]}", NCM_ERR_PARSE, "designs[0]: \"name\" must be a non-empty string"},
+    {HEAD SEG VDES(", \"owner\": \"me\""), NCM_ERR_PARSE, "designs[0]: unknown key \"owner\""},
+    {HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": " VCON "}, {\"name\": \"d\", \"contract\": " VCON "}]}",
+     NCM_ERR_DUPLICATE, "designs[1] \"d\": design named twice"},
+    {HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": 3}]}", NCM_ERR_PARSE,
+     "designs[0] \"d\": \"contract\" must be a file name or an object"},
+    {HEAD SEG "\"designs\": [{\"name\": \"d\"}]}", NCM_ERR_PARSE,
+     "designs[0] \"d\": \"contract\" must be a file name or an object"},
+    {HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": {\"schema\": 1}}]}", NCM_ERR_PARSE,
+     "bad.json: designs[0] \"d\".contract"},
+    {HEAD SEG "\"designs\": [{\"name\": \"act\", \"contract\": {\"schema\": 1, \"name\": \"a\", \"form\": \"activity\","
+              " \"term_years\": 1, \"value\": {\"by_year\": [\"100.00\"]}, \"parties\": [{\"name\": \"CCG\", \"role\": "
+              "\"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}], \"components\": [{\"name\": \"visits\", "
+              "\"type\": \"activity\", \"price\": \"10.00\"}]}}]}",
+     NCM_ERR_INVALID, "designs[0] \"act\": component \"visits\": activity volumes are not simulated"},
+    {HEAD SEG "\"designs\": [{\"name\": \"ext\", \"contract\": {\"schema\": 1, \"name\": \"e\", \"form\": \"capitated\","
+              " \"term_years\": 1, \"value\": {\"by_year\": [\"100.00\"]}, \"parties\": [{\"name\": \"CCG\", \"role\": "
+              "\"commissioner\"}, {\"name\": \"Prov\", \"role\": \"provider\"}, {\"name\": \"Re\", \"role\": \"external\"}],"
+              " \"components\": [{\"name\": \"cap\", \"type\": \"capitation\", \"share\": 1}]}, \"cost_shares\": {\"Re\": 1}}]}",
+     NCM_ERR_INVALID, "designs[0] \"ext\".cost_shares: \"Re\" is not a provider"},
+    {VCS("[]"), NCM_ERR_PARSE, "designs[0] \"d\".cost_shares: expected an object"},
+    {VCS("{\"CCG\": 1}"), NCM_ERR_INVALID, "designs[0] \"d\".cost_shares: \"CCG\" is not a provider"},
+    {VCS("{\"Prov\": 2}"), NCM_ERR_RANGE, "designs[0] \"d\".cost_shares.Prov: must be a number in [0, 1]"},
+    {VCS("{\"Prov\": \"all\"}"), NCM_ERR_RANGE, "designs[0] \"d\".cost_shares.Prov: must be a number in [0, 1]"},
+    {VCS("{\"Prov\": 0.5}"), NCM_ERR_INCONSISTENT, "designs[0] \"d\".cost_shares: shares sum to 0.5, not 1"},
+    {HEAD SEG VDES(", \"stop_loss\": []"), NCM_ERR_PARSE, "designs[0] \"d\".stop_loss: expected an object"},
+    {VSL("\"deductible\": \"1.00\""), NCM_ERR_PARSE, "designs[0] \"d\".stop_loss: unknown key \"deductible\""},
+    {VSL(""), NCM_ERR_INVALID, "designs[0] \"d\".stop_loss: give an attachment or an aggregate_threshold"},
+    {VSL("\"attachment\": \"100.00\", \"limit\": \"100.00\""), NCM_ERR_RANGE,
+     "designs[0] \"d\".stop_loss.limit: must be above the attachment"},
+    {VSL("\"limit\": 5"), NCM_ERR_PARSE, "designs[0] \"d\".stop_loss.limit: not an amount"},
+    {VSL("\"attachment\": \"100.00\", \"coinsurance\": 2"), NCM_ERR_RANGE, "designs[0] \"d\".stop_loss.coinsurance: 2 is outside [0, 1]"},
+    {VSL("\"aggregate_threshold\": 101"), NCM_ERR_RANGE, "designs[0] \"d\".stop_loss.aggregate_threshold: 101 is outside [0, 100]"},
+    {VSL("\"aggregate_threshold\": 1.1, \"aggregate_coinsurance\": \"x\""), NCM_ERR_PARSE,
+     "designs[0] \"d\".stop_loss.aggregate_coinsurance: not a number"},
+    {VSL("\"attachment\": \"100.00\", \"premium_rate\": -1"), NCM_ERR_RANGE, "designs[0] \"d\".stop_loss.premium_rate: -1 is outside"},
+    {HEAD SEG VDES(", \"cap\": \"lots\""), NCM_ERR_PARSE, "designs[0] \"d\".cap: not an amount"},
+    {HEAD SEG VDES(", \"cap\": \"-1.00\""), NCM_ERR_RANGE, "designs[0] \"d\".cap: -1.00 is negative"},
+    {HEAD SEG "\"designs\": [{\"name\": \"\", \"contract\": " VCON "}]}", NCM_ERR_PARSE,
+     "designs[0]: \"name\" must be a non-empty string"},
+    {"{\"schema\": \"ncm.scenario/1\", \"term_years\": 1000, " SEG VDES(""), NCM_ERR_RANGE, "term_years: 1000 is outside [1, "},
+    {VSEG("\"max_age\": 200"), NCM_ERR_RANGE, "segments[0] \"x\".max_age: 200 is outside [0, 130]"},
+    {HEAD SEG "\"outcomes\": {\"mean\": 0.5, \"framework\": " MFW "}, " VDES(""), NCM_ERR_PARSE,
+     "outcomes: give either a single score"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"fixed\", \"framework\": " MFW "}, " VDES(""), NCM_ERR_PARSE,
+     "outcomes: give either a single score"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0, \"sd\": 0.1}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {HEAD SEG "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0.5}, " VDES(""), NCM_ERR_RANGE,
+     "outcomes: a beta distribution needs 0 < mean < 1"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0, \"sd\": 0.05}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0.5}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+    {VMEAS("{\"id\": \"fft\", \"distribution\": \"beta\", \"mean\": 1, \"sd\": 0.05}"), NCM_ERR_RANGE,
+     "outcomes.measures[0] \"fft\": year 1: a beta distribution needs"},
+};
+
+/* Valid documents that take the optional branches; each must load, write, load back and write the same bytes. */
+static const char *const vvalid[] = {
+    VOK,
+    HEAD "\"name\": \"everything\", \"mode\": \"person\", "
+         "\"segments\": [{\"name\": \"g\", \"min_age\": 65, \"max_age\": 130, \"people\": 10, \"cost\": "
+         "{\"distribution\": \"gamma\", \"mean\": \"10.00\", \"cv\": 0.5}},"
+         " {\"name\": \"l\", \"max_age\": 64, \"people\": 5, \"cost\": {\"distribution\": \"lognormal\", \"mean\": \"20.00\", \"cv\": 0}}], "
+         "\"demand_growth\": -0.5, \"cost_inflation\": 1, \"efficiency\": {\"assumed\": 0.2, \"ramp_years\": 3}, "
+         "\"outcomes\": {\"distribution\": \"beta\", \"mean\": 0.5, \"sd\": 0.1}, "
+         "\"membership\": {\"joiners\": 0.1, \"leavers\": 0.05}, \"shocks\": [{\"probability\": 0.1, \"cost_increase\": -0.9}, "
+         "{\"name\": \"flu\", \"probability\": 1, \"cost_increase\": 10}], "
+         "\"designs\": [{\"name\": \"d\", \"contract\": " VCON ", \"cost_shares\": {\"Prov\": 1}, \"cap\": \"0.00\","
+         " \"stop_loss\": {\"attachment\": \"50.00\", \"coinsurance\": 0.2, \"limit\": \"90.00\", \"premium_rate\": 0.01}},"
+         " {\"name\": \"agg\", \"contract\": \"simple2.json\", \"stop_loss\": {\"aggregate_threshold\": 1.1, "
+         "\"aggregate_coinsurance\": 0.5}}]}",
+    HEAD SEG "\"shocks\": [], \"mode\": \"segment\", \"outcomes\": {\"distribution\": \"normal\", \"mean\": 0.9, \"sd\": 0.1}, "
+             "\"efficiency\": {\"delivered\": {\"mean\": 0.1}}, \"membership\": {}, " VDES(""),
+    HEAD SEG "\"outcomes\": {}, " VDES(""),
+    /* a synthetic population with places, a cost scale, segments with and without their own figures; the
+     * first two segments take everybody, so "rest" (own figures) is empty */
+    HEAD "\"population\": {\"synth\": {\"people\": 300, \"seed\": 5, \"places\": 3}, \"cost_scale\": 0.5}, "
+         "\"segments\": [{\"name\": \"young\", \"max_age\": 74, \"people\": 100, \"cost\": {\"mean\": \"1000.00\", \"cv\": 1}},"
+         " {\"name\": \"old\", \"min_age\": 75, \"cost\": {\"distribution\": \"resample\"}},"
+         " {\"name\": \"rest\", \"cost\": {\"distribution\": \"gamma\", \"mean\": \"5.00\", \"cv\": 1}}], " VDES(""),
+    /* the CSV population given by an absolute path, every segment without figures */
+    HEAD "\"population\": {\"csv\": {\"people\": \"" NCM_TEST_DATA "/simulate/people.csv\"}, \"cost_total\": \"100.00\"}, "
+         "\"segments\": [{\"name\": \"all\", \"cost\": {\"distribution\": \"gamma\"}}], " VDES(""),
+    /* absolute paths for the contract, the framework and the CSV files */
+    MHEAD "\"outcomes\": {\"framework\": \"" NCM_TEST_DATA "/simulate/measures_fw.json\", \"measures\": ["
+          MOK_READMIT ", " MOK_FALLS ", " MOK_FFT "]}, " MDES,
+    HEAD SEG "\"designs\": [{\"name\": \"abs\", \"contract\": \"" NCM_TEST_DATA "/simulate/simple2.json\"}]}",
+    /* per-measure model from a framework file, normal measures with bounds */
+    MHEAD "\"outcomes\": {\"framework\": \"measures_fw.json\", \"measures\": ["
+          "{\"id\": \"readmit\", \"distribution\": \"normal\", \"mean\": 0.13, \"sd\": 0.02, \"trend\": -0.01, \"min\": 0, \"max\": 1}, "
+          "{\"id\": \"falls\", \"mean\": 0.045, \"min\": 0}, {\"id\": \"fft\", \"mean\": 0.85, \"max\": 1}]}, " MDES,
+};
+
+static void test_scenario_validation_table(void **state)
+{
+    (void)state;
+    for (size_t i = 0; i < sizeof vcases / sizeof vcases[0]; i++) {
+        ncm_scenario *sc = (ncm_scenario *)0x1;
+        ncm_status st = ncm_scenario_load_string(vcases[i].text, "bad.json", NCM_TEST_DATA "/simulate", &sc);
+        if (st != vcases[i].want) fail_msg("case %zu: status %d, want %d: %s", i, st, vcases[i].want, ncm_last_error());
+        if (!strstr(ncm_last_error(), vcases[i].part))
+            fail_msg("case %zu: message \"%s\" lacks \"%s\"", i, ncm_last_error(), vcases[i].part);
+        assert_ptr_equal(sc, (ncm_scenario *)0x1);
+    }
+    /* 4097 segments: one more than allowed */
+    {
+        static const char head[] = HEAD "\"segments\": [", tail[] = "{}], " VDES("");
+        size_t cap = sizeof head + 4 * 4097 + sizeof tail;
+        char *big = malloc(cap), *q = big;
+        assert_non_null(big);
+        q += sprintf(q, "%s", head);
+        for (int k = 0; k < 4096; k++) q += sprintf(q, "{}, ");
+        sprintf(q, "%s", tail);
+        ncm_scenario *sc = (ncm_scenario *)0x1;
+        assert_int_equal(ncm_scenario_load_string(big, "big.json", NULL, &sc), NCM_ERR_RANGE);
+        assert_non_null(strstr(ncm_last_error(), "big.json: segments: 4097 segments (at most 4096)"));
+        assert_ptr_equal(sc, (ncm_scenario *)0x1);
+        free(big);
+    }
+    /* base folder absent or empty: relative file names are taken as given (from the working folder) */
+    const char *rel = HEAD SEG "\"designs\": [{\"name\": \"d\", \"contract\": \"no_such_contract.json\"}]}";
+    const char *relpop = HEAD "\"population\": {\"csv\": {\"people\": \"no_such_people.csv\", \"diagnoses\": \"d.csv\"}}, "
+                              "\"segments\": [{\"name\": \"x\", \"cost\": {}}], " VDES("");
+    const char *relfw = MHEAD "\"outcomes\": {\"framework\": \"no_such_fw.json\", \"measures\": []}, " MDES;
+    const char *bases[2] = {NULL, ""};
+    for (int b = 0; b < 2; b++) {
+        ncm_scenario *sc = NULL;
+        assert_int_equal(ncm_scenario_load_string(rel, NULL, bases[b], &sc), NCM_ERR_IO);
+        assert_non_null(strstr(ncm_last_error(), "<string>: designs[0] \"d\": contract: "));
+        assert_non_null(strstr(ncm_last_error(), "no_such_contract.json"));
+        assert_int_equal(ncm_scenario_load_string(relpop, NULL, bases[b], &sc), NCM_ERR_IO);
+        assert_non_null(strstr(ncm_last_error(), "<string>: population.csv: "));
+        assert_int_equal(ncm_scenario_load_string(relfw, NULL, bases[b], &sc), NCM_ERR_IO);
+        assert_non_null(strstr(ncm_last_error(), "<string>: outcomes.framework: "));
+        assert_null(sc);
+    }
+    assert_int_equal(ncm_scenario_load_string(NULL, "x", NULL, NULL), NCM_ERR_INVALID);
+    /* valid documents: load, write, load, write gives the same bytes and the same segments */
+    for (size_t i = 0; i < sizeof vvalid / sizeof vvalid[0]; i++) {
+        ncm_scenario *a = NULL, *b = NULL;
+        if (ncm_scenario_load_string(vvalid[i], "ok.json", NCM_TEST_DATA "/simulate", &a) != NCM_OK)
+            fail_msg("valid %zu: %s", i, ncm_last_error());
+        char p1[] = "/tmp/ncm_scv1_XXXXXX", p2[] = "/tmp/ncm_scv2_XXXXXX";
+        int f1 = mkstemp(p1), f2 = mkstemp(p2);
+        close(f1);
+        close(f2);
+        assert_int_equal(ncm_scenario_write_file(a, p1), NCM_OK);
+        if (ncm_scenario_load_file(p1, &b) != NCM_OK) fail_msg("valid %zu read back: %s", i, ncm_last_error());
+        assert_int_equal(ncm_scenario_write_file(b, p2), NCM_OK);
+        FILE *fa = fopen(p1, "rb"), *fb = fopen(p2, "rb");
+        static char ba[1 << 16], bb[1 << 16];
+        size_t na = fread(ba, 1, sizeof ba, fa), nb = fread(bb, 1, sizeof bb, fb);
+        fclose(fa);
+        fclose(fb);
+        assert_true(na < sizeof ba);
+        assert_int_equal(na, nb);
+        assert_memory_equal(ba, bb, na);
+        size_t ns = ncm_scenario_segment_count(a);
+        assert_int_equal(ns, ncm_scenario_segment_count(b));
+        assert_int_equal(ncm_scenario_design_count(a), ncm_scenario_design_count(b));
+        assert_int_equal(ncm_scenario_term(a), ncm_scenario_term(b));
+        double pa[4], ma[4], ca[4], pb[4], mb[4], cb[4];
+        assert_true(ns <= 4);
+        assert_int_equal(ncm_scenario_segments(a, pa, ma, ca, 4), NCM_OK);
+        assert_int_equal(ncm_scenario_segments(b, pb, mb, cb, 4), NCM_OK);
+        for (size_t s = 0; s < ns; s++) {
+            assert_true(pa[s] == pb[s]);
+            assert_true(fabs(ma[s] - mb[s]) <= 0.5); /* means are written in whole minor units */
+            assert_true(fabs(ca[s] - cb[s]) <= 1e-12 * (1 + ca[s]));
+        }
+        ncm_scenario_free(a);
+        ncm_scenario_free(b);
+        unlink(p1);
+        unlink(p2);
+    }
+    /* the sweep setters: each refusal names the parameter, segment or design */
+    ncm_scenario *s1 = load_text(vvalid[1]), *s2 = NULL;
+    s2 = load_text(MHEAD "\"outcomes\": {\"framework\": " MFW ", \"measures\": [" MOK_READMIT ", " MOK_FALLS ", " MOK_FFT
+                         "]}, " MDES);
+    ncm_contract *prime = NULL, *simple = NULL;
+    assert_int_equal(ncm_contract_load_string(PRIME_CONTRACT, "prime", &prime), NCM_OK);
+    assert_int_equal(ncm_contract_load_string(SIMPLE_CONTRACT("300.00"), "simple", &simple), NCM_OK);
+#define SETTER(call, want, part)                                                                                       \
+    do {                                                                                                               \
+        ncm_status st_ = (call);                                                                                       \
+        if (st_ != (want)) fail_msg("%s: status %d, want %d: %s", #call, st_, (want), ncm_last_error());               \
+        if ((want) != NCM_OK && !strstr(ncm_last_error(), (part)))                                                     \
+            fail_msg("%s: message \"%s\" lacks \"%s\"", #call, ncm_last_error(), (part));                               \
+    } while (0)
+    SETTER(ncm_scenario_set_number(s1, "outcomes.measures.readmit.mean", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit.mean: the scenario has no per-measure outcome model");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.sd", 0.6), NCM_ERR_RANGE,
+           "outcomes.sd: 0.6: a beta distribution needs 0 < mean < 1");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.mean", 1.0), NCM_ERR_RANGE, "outcomes.mean: 1: a beta distribution needs");
+    SETTER(ncm_scenario_set_number(s1, "outcomes.mean", 0.4), NCM_OK, "");
+    SETTER(ncm_scenario_set_number(s1, "cost_inflation", NAN), NCM_ERR_RANGE, "cost_inflation: nan is outside [-0.5, 1]");
+    SETTER(ncm_scenario_set_number(s1, NULL, 1), NCM_ERR_INVALID, "ncm_scenario_set_number: NULL argument");
+    SETTER(ncm_scenario_set_segment(s1, 0, 1e10, NAN, NAN), NCM_ERR_RANGE, "segments[0] \"g\".people: 1e+10 is out of range");
+    SETTER(ncm_scenario_set_segment(s1, 0, NAN, INFINITY, NAN), NCM_ERR_RANGE, "segments[0] \"g\".cost.mean: inf is not > 0");
+    SETTER(ncm_scenario_set_segment(s1, 1, NAN, NAN, 21), NCM_ERR_RANGE, "segments[1] \"l\".cost.cv: 21 is outside [0, 20]");
+    SETTER(ncm_scenario_set_segment(NULL, 0, 1, 1, 1), NCM_ERR_INVALID, "ncm_scenario_set_segment: NULL scenario");
+    SETTER(ncm_scenario_set_segment(s1, 1, 12, 1500, 0.3), NCM_OK, "");
+    double sp[2], sm[2], scv[2];
+    assert_int_equal(ncm_scenario_segments(s1, sp, sm, scv, 2), NCM_OK);
+    assert_true(sp[1] == 12 && sm[1] == 1500 && scv[1] == 0.3 && sp[0] == 10 && scv[0] == 0.5);
+    SETTER(ncm_scenario_set_contract(s1, 0, prime), NCM_ERR_NOT_FOUND,
+           "design \"d\": cost_shares: no party \"Prov\" in the new contract");
+    SETTER(ncm_scenario_set_contract(s1, 9, prime), NCM_ERR_RANGE, "ncm_scenario_set_contract: design 9 of 2");
+    SETTER(ncm_scenario_set_contract(s2, 0, simple), NCM_ERR_RANGE,
+           "design \"d\": the contract's term (1 years) is shorter than the scenario's (3)");
+    SETTER(ncm_scenario_set_contract(s1, 0, simple), NCM_OK, "");
+    assert_int_equal(ncm_contract_term(ncm_scenario_design_contract(s1, 0)), 1);
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit: expected outcomes.measures.ID.mean, .sd or .trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures..mean", 0.1), NCM_ERR_NOT_FOUND,
+           "expected outcomes.measures.ID.mean, .sd or .trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.waits.mean", 0.1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.waits.mean: no measure \"waits\" in the framework");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.mean", NAN), NCM_ERR_RANGE,
+           "outcomes.measures.readmit.mean: nan is out of range");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.sd", -1), NCM_ERR_RANGE,
+           "outcomes.measures.readmit.sd: -1 is negative");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.median", 1), NCM_ERR_NOT_FOUND,
+           "outcomes.measures.readmit.median: \"median\" is not mean, sd or trend");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.fft.mean", 1.2), NCM_ERR_RANGE,
+           "outcomes.measures.fft.mean: 1.2: year 1: a beta distribution needs");
+    /* fft: mean 0.85, sd 0.05; trend 0.1 gives 0.95 in year 2 (allowed) and 1.05 in year 3 */
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.fft.trend", 0.1), NCM_ERR_RANGE,
+           "outcomes.measures.fft.trend: 0.1: year 3: a beta distribution needs");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.measures.readmit.trend", 0.01), NCM_OK, "");
+    SETTER(ncm_scenario_set_number(s2, "outcomes.mean", 0.5), NCM_ERR_INVALID,
+           "outcomes.mean: the scenario models each outcome measure");
+#undef SETTER
+    /* allocation failures in set_contract (cost shares kept by name, the scaled copy) and in writing */
+    char wp[] = "/tmp/ncm_scvw_XXXXXX";
+    close(mkstemp(wp));
+    for (int which = 0; which < 2; which++) {
+        int ok = 0;
+        for (unsigned long k = 1; k < 10000 && !ok; k++) {
+            const ncm_contract *before = ncm_scenario_design_contract(s1, 0);
+            ncm_alloc_fail_at(k);
+            ncm_status st = which == 0 ? ncm_scenario_set_contract(s1, 0, simple) : ncm_scenario_write_file(s1, wp);
+            ncm_alloc_fail_at(0);
+            if (st == NCM_OK) ok = 1;
+            else {
+                if (st != NCM_ERR_NOMEM) fail_msg("which %d k=%lu: %d %s", which, k, st, ncm_last_error());
+                assert_ptr_equal(ncm_scenario_design_contract(s1, 0), before);
+            }
+        }
+        assert_true(ok);
+    }
+    ncm_scenario *wb = NULL;
+    if (ncm_scenario_load_file(wp, &wb) != NCM_OK) fail_msg("%s", ncm_last_error());
+    assert_int_equal(ncm_scenario_design_count(wb), 2);
+    ncm_scenario_free(wb);
+    unlink(wp);
+    ncm_contract_free(prime);
+    ncm_contract_free(simple);
+    ncm_scenario_free(s1);
+    ncm_scenario_free(s2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1431,6 +1869,7 @@ int main(void)
         cmocka_unit_test(test_measures_threads),
         cmocka_unit_test(test_measures_bad_json),
         cmocka_unit_test(test_measures_alloc_failures),
+        cmocka_unit_test(test_scenario_validation_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
