@@ -1626,40 +1626,27 @@ ncm_status ncm_risk_score(const ncm_risk_model *m, const ncm_population *pop, co
             if (payment && !fused_pay) payment[i] = v / o.normalization * (1.0 - o.coding_intensity);
         }
     if (result) *result = r;
-    ncmi_free(segmap);
-    ncmi_free(pc_off);
-    ncmi_free(pc_cats);
-    ncmi_free(pc_code);
-    ncmi_free(pc_known);
-    ncmi_free(pc_flag);
-    ncmi_free(pc_mask);
-    ncmi_free(unk_occ);
-    ncmi_free(feat);
-    ncmi_free(drop);
-    ncmi_free(scratch);
-    ncmi_free(fsets);
-    ncmi_free(fcode);
-    ncmi_free(ealt);
-    ncmi_free(altoff);
-    return NCM_OK;
+    st = NCM_OK;
+    goto done;
 fail:
-    ncmi_free(segmap);
-    ncmi_free(pc_off);
-    ncmi_free(pc_cats);
-    ncmi_free(pc_code);
-    ncmi_free(pc_known);
-    ncmi_free(pc_flag);
-    ncmi_free(pc_mask);
-    ncmi_free(unk_occ);
-    ncmi_free(feat);
-    ncmi_free(drop);
-    ncmi_free(scratch);
-    ncmi_free(fsets);
-    ncmi_free(fcode);
-    ncmi_free(ealt);
-    ncmi_free(altoff);
     ncmi_free(unknown);
     ncm_risk_result_free(r);
+done:
+    ncmi_free(segmap);
+    ncmi_free(pc_off);
+    ncmi_free(pc_cats);
+    ncmi_free(pc_code);
+    ncmi_free(pc_known);
+    ncmi_free(pc_flag);
+    ncmi_free(pc_mask);
+    ncmi_free(unk_occ);
+    ncmi_free(feat);
+    ncmi_free(drop);
+    ncmi_free(scratch);
+    ncmi_free(fsets);
+    ncmi_free(fcode);
+    ncmi_free(ealt);
+    ncmi_free(altoff);
     return st;
 }
 
